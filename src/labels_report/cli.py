@@ -1,0 +1,175 @@
+"""The ``labels-report`` command: it parses arguments and calls the package.
+
+Exit codes: 0 done; 2 the input data or the parameters are wrong (nothing was
+written); 1 a chapter or an engine failed (nothing was published). A data
+error is shown as a table, without a traceback; anything unexpected is a bug
+and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from labels_report import __version__
+from labels_report.errors import (DataError, EngineUnavailableError, LabelsReportError, NotebookExecutionError,
+                                  ParameterError, ProjectNotFoundError, RenderError)
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+DESCRIPTION = """\
+Build a town's annual labels report: a PDF for the town council and a web page
+for the public, from the town's data folder (CSV files or one Excel workbook).
+
+Run it inside the report project (the folder holding _quarto.yml, or any folder
+below it), or point to the project with --project.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="labels-report", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build", help="check the data, then build and publish the report",
+        description="Check the data, run the chapters, and publish the report (PDF, web page, data files, "
+                    "calendar, manifest) in OUT/<town>/<year>/<edition>/. Nothing is published if anything "
+                    "fails, and an earlier report in that folder is kept.")
+    build.add_argument("--data", default="data/soissons", metavar="DIR",
+                       help="the town's data folder (default: %(default)s)")
+    build.add_argument("--year", type=int, default=dt.date.today().year - 1,
+                       help="the year the report covers (default: last year, %(default)s)")
+    build.add_argument("--edition", default="conseil", choices=["conseil", "public", "all"],
+                       help="conseil: complete, for the council; public: for the town's website, without "
+                            "internal fields or personal names; all: both (default: %(default)s)")
+    build.add_argument("--lang", default=None, choices=["fr", "en", "all"],
+                       help="language of the report (default: the town's language in town.yml)")
+    build.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
+                       help="pandoc: built-in Pandoc + Typst; quarto: needs Quarto installed; "
+                            "auto: Quarto when installed, else pandoc (default: %(default)s)")
+    build.add_argument("--out", default="_output", metavar="DIR",
+                       help="where reports are published (default: %(default)s, in the project)")
+    build.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                       help="reference date of the labels' status (default: 31 December of the year)")
+    build.add_argument("--horizon", type=int, default=24, metavar="MONTHS",
+                       help="how far ahead renewals and jury visits are listed (default: %(default)s months)")
+    build.add_argument("--project", default=None, metavar="DIR",
+                       help="the report project folder (default: found from the current folder upwards)")
+
+    check = commands.add_parser(
+        "check", help="check the data and list every error and warning",
+        description="Check a town's data folder against the data contract and list every error (which file, "
+                    "row, column, value, and what was expected) and warning. Exit code 2 when there are errors.")
+    check.add_argument("--data", default="data/soissons", metavar="DIR", help="the data folder (default: %(default)s)")
+    check.add_argument("--year", type=int, default=None, help="also check what the report of this year needs")
+    check.add_argument("--lang", default="fr", choices=["fr", "en"], help="language of the messages (default: fr)")
+    check.add_argument("--horizon", type=int, default=24, metavar="MONTHS", help="deadline horizon (default: 24)")
+
+    template = commands.add_parser(
+        "template", help="write the data-entry workbook (.xlsx) to fill in",
+        description="Write an Excel workbook with one sheet per table of the data contract, a 'Notice' sheet "
+                    "explaining every column, and drop-down lists for the controlled words.")
+    template.add_argument("out", nargs="?", default="labels-saisie.xlsx", metavar="OUT.xlsx",
+                          help="file to write (default: %(default)s)")
+    template.add_argument("--lang", default="fr", choices=["fr", "en"])
+
+    init = commands.add_parser(
+        "init", help="create an empty data folder for a new town",
+        description="Create a data folder for a new town: town.yml and every CSV file with its header row.")
+    init.add_argument("--town", required=True, help="the town's name, e.g. \"Château-Thierry\"")
+    init.add_argument("--data", default=None, metavar="DIR", help="folder to create (default: data/<town-slug>)")
+    return parser
+
+
+def _print_issues(issues, lang: str) -> None:
+    from labels_report.issues_table import format_issues
+
+    print(format_issues(issues, lang), file=sys.stderr)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from labels_report.build import build
+    from labels_report.i18n import LOCALES
+    from labels_report.params import EDITIONS
+
+    editions = list(EDITIONS) if args.edition == "all" else [args.edition]
+    langs = list(LOCALES) if args.lang == "all" else ([args.lang] if args.lang else None)
+    results = build(args.data, args.year, editions=editions, langs=langs, engine=args.engine, out=args.out,
+                    project=args.project, as_of=args.as_of, horizon_months=args.horizon,
+                    progress=lambda message: print(message, file=sys.stderr, flush=True))
+    cwd = Path.cwd()
+    for result in results:
+        print(f"\n{result.params.edition} ({result.params.lang}) {result.params.year}: {_short(result.folder, cwd)}")
+        for kind, path in result.files.items():
+            print(f"  {kind:9} {_short(path, cwd)}")
+    return EXIT_OK
+
+
+def _short(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return str(path)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from labels_report.load import check
+
+    issues = check(Path(args.data), year=args.year, horizon_months=args.horizon, lang=args.lang)
+    _print_issues(issues, args.lang)
+    return EXIT_BAD_INPUT if any(i.severity == "error" for i in issues) else EXIT_OK
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from labels_report.workbook import write_template
+
+    path = Path(args.out)
+    write_template(path, lang=args.lang)
+    print(f"Workbook written: {path}")
+    return EXIT_OK
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from labels_report.newtown import init_town, slugify
+
+    folder = Path(args.data) if args.data else Path("data") / slugify(args.town)
+    created = init_town(args.town, folder)
+    print(f"Data folder created: {created}\nFill it in, then run: labels-report check --data {created}")
+    return EXIT_OK
+
+
+COMMANDS = {"build": _cmd_build, "check": _cmd_check, "template": _cmd_template, "init": _cmd_init}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    lang = getattr(args, "lang", None) if getattr(args, "lang", None) in ("fr", "en") else "fr"
+    try:
+        return COMMANDS[args.command](args)
+    except DataError as error:
+        _print_issues(error.issues, lang)
+        return EXIT_BAD_INPUT
+    except (ParameterError, ProjectNotFoundError, EngineUnavailableError) as error:
+        print(f"labels-report: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except NotebookExecutionError as error:
+        print(f"labels-report: chapter {error.notebook} failed at cell {error.cell_index}: "
+              f"{error.ename}: {error.evalue}\n{error.traceback}\n"
+              f"The partly executed notebook is kept for inspection: {error.executed_path}\n"
+              "Nothing was published.", file=sys.stderr)
+        return EXIT_FAILED
+    except (RenderError, LabelsReportError) as error:
+        print(f"labels-report: {error}\nNothing was published.", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

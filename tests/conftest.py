@@ -26,14 +26,20 @@ def need(condition: bool, message: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory):
-    """The sample town's 2017 report, council and public editions, French."""
+def sample_builds(tmp_path_factory):
+    """The sample town's 2017 report in every edition and language, keyed by (edition, lang)."""
     from labels_report.build import build
 
     out = tmp_path_factory.mktemp("output")
-    results = build(SAMPLE, 2017, editions=["conseil", "public"], langs=["fr"], engine="pandoc", out=out,
+    results = build(SAMPLE, 2017, editions=["conseil", "public"], langs=["fr", "en"], engine="pandoc", out=out,
                     project=ROOT)
-    return {r.params.edition: r for r in results}
+    return {(r.params.edition, r.params.lang): r for r in results}
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_builds):
+    """The sample town's 2017 report in French, keyed by edition."""
+    return {edition: result for (edition, lang), result in sample_builds.items() if lang == "fr"}
 
 
 @pytest.fixture()

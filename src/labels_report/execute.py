@@ -11,12 +11,16 @@ run in parallel, each with its own kernel.
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from labels_report.errors import NotebookExecutionError
 
 KERNEL = "python3"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _RESET = "import matplotlib.pyplot\nmatplotlib.pyplot.close('all')\nmatplotlib.rcdefaults()\n%reset -f\n"
 
 
@@ -45,7 +49,10 @@ def execute_notebooks(notebooks: Sequence[Path], out_dir: Path, parameters: Mapp
     from papermill.exceptions import PapermillExecutionError
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(out_dir / ".kernel"))
+    # IPC sockets (no TCP port open on the machine), in a short folder: a socket
+    # path longer than 107 bytes is refused by the system.
+    sockets = Path(tempfile.mkdtemp(prefix="lr-"))
+    km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(sockets / "k"))
     km.start_kernel(cwd=str(out_dir))
     outputs: list[Path] = []
     try:
@@ -58,15 +65,15 @@ def execute_notebooks(notebooks: Sequence[Path], out_dir: Path, parameters: Mapp
                 papermill.execute_notebook(
                     str(notebook), str(output), parameters=dict(parameters), kernel_name=KERNEL, km=km,
                     progress_bar=False, request_save_on_cell_execute=False, execution_timeout=timeout,
-                    cwd=str(out_dir),
-                )
+                )  # no cwd=: papermill would chdir the whole process, and builds run in threads
             except PapermillExecutionError as error:
                 raise NotebookExecutionError(
                     notebook.name, _failed_cell(output), error.ename, error.evalue,
-                    "\n".join(error.traceback), str(output)) from None
+                    _ANSI.sub("", "\n".join(error.traceback)), str(output)) from None
             outputs.append(output)
     finally:
         km.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
     return outputs
 
 

@@ -1,0 +1,560 @@
+"""Reading what staff produce, with no flags to set.
+
+**CSV files** are read in UTF-8 (with or without BOM) or, when the bytes are
+not valid UTF-8, in Windows-1252 (what French Excel writes). UTF-16 with a BOM
+(Excel's "Unicode text") is read too. The separator (``;``, ``,`` or tab) is
+the one that splits the header line into the contract's column names.
+
+**One workbook** (``.xlsx``) may replace the CSV files: a sheet per table, named
+like the table, with the same header row. Cells typed by Excel (dates, numbers,
+booleans) and the same values typed as text (``'14/12/2016``, ``500 000 €``)
+both parse.
+
+**Row numbers** are the rows a spreadsheet shows: the header is row 1 in a CSV
+file (the record number, which is also the line number unless a quoted cell
+spans several lines) and the Excel row number in a workbook.
+
+**Cells** (see :mod:`labels_report.contract` for the kinds):
+
+* dates are French: ``dd/mm/yyyy`` (``12/01/2017`` is the 12th of January,
+  never December the 1st), or ISO ``yyyy-mm-dd``; a date known to the month is
+  ``yyyy-mm`` or ``mm/yyyy``, to the year ``yyyy``. A date that does not exist
+  (``31/02/2017``, ``2017-02-31``) is an error;
+* numbers accept spaces (also no-break and narrow no-break spaces) as thousands
+  separators, a decimal comma or point, and in an amount a ``€``/``EUR`` sign:
+  ``500 000 €``, ``500 000,50 €``. A number that reads two ways (``1.234``,
+  ``1,234``: thousands or decimals?) is read with the file's decimal mark: the
+  comma in a ``;``-separated CSV (the French Excel dialect), otherwise the mark
+  the file's other numbers use unambiguously (``12,50``); when the file does not
+  tell, it is an error, never a guess.
+
+A cell that cannot be read raises :class:`CellError`; whole-file problems are
+returned as :class:`~labels_report.errors.Issue` records.
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from labels_report.contract import (
+    BOOLEAN_WORDS,
+    TABLES,
+    TOWN_KEYS,
+    TOWN_SHEET,
+    VOCABULARIES,
+    Column,
+    Table,
+    normalise_word,
+)
+from labels_report.errors import Issue
+
+SEPARATORS = (";", ",", "\t")
+SPACES = " \u00a0\u202f\u2009"
+"""Characters accepted as thousands separators: space, no-break, narrow no-break, thin."""
+
+
+class CellError(Exception):
+    """A cell that does not read as its column's kind; ``code`` names the message."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class XlCell:
+    """A workbook cell: its typed value and the number format Excel shows it with."""
+
+    value: object
+    number_format: str = "General"
+
+
+@dataclass
+class RawTable:
+    """One table as read, before its cells are parsed."""
+
+    table: Table
+    file: str
+    sheet: str | None
+    present: tuple[str, ...]
+    """The contract's columns found in the header (missing optional ones are empty)."""
+    rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    """(row number as the clerk sees it, column -> raw cell: ``str`` or :class:`XlCell`)."""
+    decimal_mark: str | None = None
+    """The decimal mark the file's dialect implies, if any."""
+
+
+# -- cells ------------------------------------------------------------------------
+
+
+def display(raw: object) -> str:
+    """The cell as the clerk sees it, for error messages."""
+    value = raw.value if isinstance(raw, XlCell) else raw
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, dt.datetime):
+        text = value.strftime("%d/%m/%Y")
+        return text if value.time() == dt.time() else text + value.strftime(" %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_empty(raw: object) -> bool:
+    value = raw.value if isinstance(raw, XlCell) else raw
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(raw: object) -> str | None:
+    """The cell's text if it holds text (always for CSV), else None."""
+    if isinstance(raw, XlCell):
+        return raw.value.strip() if isinstance(raw.value, str) else None
+    return str(raw).strip()
+
+
+def parse_text(raw: object) -> str:
+    if isinstance(raw, XlCell) and not isinstance(raw.value, str):
+        return display(raw)
+    return str(_text(raw) or "")
+
+
+def parse_list(raw: object) -> tuple[str, ...]:
+    """``a; b`` -> ``("a", "b")``; a line break separates items too."""
+    items = re.split(r"[;\n]", parse_text(raw))
+    seen: dict[str, None] = {}
+    for item in items:
+        if item.strip():
+            seen.setdefault(item.strip(), None)
+    return tuple(seen)
+
+
+# Dates: (pattern, precision); groups are year, month, day by name.
+_DATE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern + r"$"), precision)
+    for pattern, precision in (
+        (r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ]00:00(?::00)?)?", "day"),
+        (r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?: 00:00(?::00)?)?", "day"),
+        (r"(?P<y>\d{4})-(?P<m>\d{1,2})", "month"),
+        (r"(?P<m>\d{1,2})/(?P<y>\d{4})", "month"),
+        (r"(?P<y>\d{4})", "year"),
+    )
+)
+
+# 1 January 1900 .. 31 December 1927 as Excel serial numbers 1000..9999: a year
+# typed into a date-formatted cell becomes such a date (2014 -> 06/07/1905).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _partial_date(year: int, month: int | None, bound: str) -> dt.date:
+    if month is None:
+        return dt.date(year, 1, 1) if bound == "start" else dt.date(year, 12, 31)
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, 1 if bound == "start" else last)
+
+
+def parse_date(raw: object, bound: str = "start") -> tuple[dt.date, str]:
+    """The date and its precision (``day``, ``month`` or ``year``).
+
+    A partial date stands for its first day when ``bound`` is ``start`` and its
+    last day when it is ``end``.
+    """
+    if isinstance(raw, XlCell) and not isinstance(raw.value, str):
+        value = raw.value
+        if isinstance(value, bool):
+            raise CellError("date_invalid")
+        if isinstance(value, (dt.datetime, dt.date)):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            serial = (day - _EXCEL_EPOCH).days
+            if 1000 <= serial <= 9999:
+                raise CellError("date_excel_year", year=serial)
+            return day, "day"
+        if isinstance(value, (int, float)) and float(value).is_integer() and 1000 <= value <= 9999:
+            return _partial_date(int(value), None, bound), "year"
+        raise CellError("date_invalid")
+    text = _text(raw) or ""
+    for pattern, precision in _DATE_FORMS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        year = int(parts["y"])
+        try:
+            if precision == "day":
+                return dt.date(year, int(parts["m"]), int(parts["d"])), "day"
+            if precision == "month":
+                if not 1 <= int(parts["m"]) <= 12 or year < 1:
+                    raise ValueError
+                return _partial_date(year, int(parts["m"]), bound), "month"
+            if year < 1:
+                raise ValueError
+            return _partial_date(year, None, bound), "year"
+        except ValueError:
+            raise CellError("date_invalid") from None
+    raise CellError("date_invalid")
+
+
+def _numeric(raw: object) -> float | None:
+    """A workbook cell's number (None for text cells and CSV)."""
+    if isinstance(raw, XlCell) and isinstance(raw.value, (int, float)) and not isinstance(raw.value, bool):
+        return float(raw.value)
+    return None
+
+
+def parse_int(raw: object) -> int:
+    number = _numeric(raw)
+    if number is not None:
+        if number.is_integer():
+            return int(number)
+        raise CellError("int_invalid")
+    if isinstance(raw, XlCell) and not isinstance(raw.value, str):
+        raise CellError("int_invalid")
+    text = (_text(raw) or "").replace("\u2212", "-")
+    for space in SPACES:
+        text = text.replace(space, "")
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise CellError("int_invalid")
+    return int(text)
+
+
+def parse_year(raw: object) -> int:
+    number = _numeric(raw)
+    if number is not None:
+        if number.is_integer() and 1000 <= number <= 9999:
+            return int(number)
+        raise CellError("year_invalid")
+    text = _text(raw)
+    if text is None or not re.fullmatch(r"\d{4}", text) or text.startswith("0"):
+        raise CellError("year_invalid")
+    return int(text)
+
+
+def _interpret(body: str, decimal: str) -> float | None:
+    """``body`` read with ``decimal`` as the decimal mark, or None if it does not read that way."""
+    thousands_mark = "," if decimal == "." else "."
+    if body.count(decimal) > 1:
+        return None
+    whole, _, fraction = body.partition(decimal)
+    if decimal in body and not re.fullmatch(r"\d+", fraction):
+        return None
+    separators = {ch for ch in whole if not ch.isdigit()}
+    if not separators:
+        if not re.fullmatch(r"\d+", whole):
+            return None
+    else:
+        # one kind of thousands separator, groups of three after a first group of 1-3 digits
+        kinds = {"space" if ch in SPACES else ch for ch in separators}
+        if kinds - {"space", thousands_mark} or len(kinds) > 1:
+            return None
+        if not re.fullmatch(r"[1-9]\d{0,2}(?:[" + re.escape(SPACES + thousands_mark) + r"]\d{3})+", whole):
+            return None
+        whole = re.sub(r"\D", "", whole)
+    return float(f"{whole}.{fraction or 0}")
+
+
+def _number_body(text: str, *, currency: bool, percent: bool) -> tuple[str, int]:
+    """The digits and marks of a number cell and its sign; raises ``ValueError`` otherwise."""
+    body = text.strip()
+    sign = 1
+    if currency:
+        body = re.sub(r"^(?:€|EUR)[" + SPACES + r"]*|[" + SPACES + r"]*(?:€|EUR)$", "", body, flags=re.IGNORECASE)
+    if percent:
+        body = re.sub(r"[" + SPACES + r"]*%$", "", body)
+    if body[:1] in ("-", "\u2212", "+"):
+        sign = -1 if body[0] != "+" else 1
+        body = body[1:].lstrip(SPACES)
+    if not body or not body[0].isdigit() or not re.fullmatch(r"[\d.," + SPACES + r"]+", body):
+        raise ValueError(text)
+    return body, sign
+
+
+def number_evidence(raw: object, kind: str) -> str | None:
+    """The decimal mark a text cell shows unambiguously (``12,50`` -> ``,``), if any."""
+    text = _text(raw)
+    if not text or isinstance(raw, XlCell) and not isinstance(raw.value, str):
+        return None
+    try:
+        body, _ = _number_body(text, currency=kind == "amount", percent=kind == "percent")
+    except ValueError:
+        return None
+    if "." not in body and "," not in body:
+        return None
+    as_point, as_comma = _interpret(body, "."), _interpret(body, ",")
+    if (as_point is None) == (as_comma is None):
+        return None
+    return "." if as_point is not None else ","
+
+
+def parse_number(raw: object, decimal_mark: str | None, kind: str = "number") -> float:
+    """A number cell; ``kind`` is ``amount`` (``€`` allowed), ``percent`` (``%`` allowed) or ``number``."""
+    invalid = {"amount": "amount_invalid", "percent": "percent_invalid"}.get(kind, "number_invalid")
+    number = _numeric(raw)
+    if number is not None:
+        fmt = raw.number_format if isinstance(raw, XlCell) else ""
+        # a cell shown as "40 %" holds 0.4 (rounded: 0.4 * 100 is 40.00000000000001)
+        return round(number * 100, 9) if kind == "percent" and "%" in (fmt or "") else number
+    text = _text(raw)
+    if text is None:
+        raise CellError(invalid)
+    try:
+        body, sign = _number_body(text, currency=kind == "amount", percent=kind == "percent")
+    except ValueError:
+        raise CellError(invalid) from None
+    as_point, as_comma = _interpret(body, "."), _interpret(body, ",")
+    if as_point is None and as_comma is None:
+        raise CellError(invalid)
+    if as_point is None or as_comma is None or as_point == as_comma:
+        return sign * (as_point if as_point is not None else as_comma)  # type: ignore[operator]
+    if decimal_mark in (".", ","):
+        return sign * (as_point if decimal_mark == "." else as_comma)
+    mark = "." if "." in body else ","
+    # "1.234": as thousands it is 1234, as decimals 1.234 (formatted in the message's language)
+    thousands, decimals = (as_comma, as_point) if mark == "." else (as_point, as_comma)
+    raise CellError("number_ambiguous", as_integer=sign * thousands, as_decimal=sign * decimals,
+                    digits=len(body.rpartition(mark)[2]))
+
+
+def parse_bool(raw: object) -> bool:
+    if isinstance(raw, XlCell) and isinstance(raw.value, bool):
+        return raw.value
+    number = _numeric(raw)
+    if number is not None:
+        if number in (0, 1):
+            return bool(number)
+        raise CellError("bool_invalid")
+    word = normalise_word(parse_text(raw))
+    if word not in BOOLEAN_WORDS:
+        raise CellError("bool_invalid")
+    return BOOLEAN_WORDS[word]
+
+
+def parse_vocab(raw: object, vocab: str) -> str:
+    value = VOCABULARIES[vocab].canonical(parse_text(raw))
+    if value is None:
+        raise CellError("vocab_unknown", vocabulary=vocab)
+    return value
+
+
+def parse_cell(column: Column, raw: object, decimal_mark: str | None) -> object:
+    """The typed value of a non-empty cell of ``column`` (a date comes with its precision)."""
+    return CELL_PARSERS[column.kind](column, raw, decimal_mark)
+
+
+CELL_PARSERS: dict[str, Callable[[Column, object, str | None], object]] = {
+    "id": lambda c, raw, mark: parse_text(raw),
+    "text": lambda c, raw, mark: parse_text(raw),
+    "list": lambda c, raw, mark: parse_list(raw),
+    "date": lambda c, raw, mark: parse_date(raw, c.bound),
+    "int": lambda c, raw, mark: parse_int(raw),
+    "year": lambda c, raw, mark: parse_year(raw),
+    "amount": lambda c, raw, mark: parse_number(raw, mark, "amount"),
+    "number": lambda c, raw, mark: parse_number(raw, mark, "number"),
+    "percent": lambda c, raw, mark: parse_number(raw, mark, "percent"),
+    "bool": lambda c, raw, mark: parse_bool(raw),
+    "vocab": lambda c, raw, mark: parse_vocab(raw, c.vocab or ""),
+}
+"""Registry: how each kind of column reads a cell."""
+
+
+# -- files --------------------------------------------------------------------------
+
+
+def sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def decode(data: bytes) -> str | None:
+    """The text of a file: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; None if binary."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:8192]:
+        return None  # a zip (an .xlsx renamed .csv), an image, ...
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return None
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    return None if controls > 2 else text
+
+
+def _header_name(value: object) -> str:
+    return str(value if value is not None else "").strip().lstrip("\ufeff").strip().lower()
+
+
+def _known(names: Iterable[str], table: Table) -> int:
+    return sum(1 for name in names if name in table.column_names)
+
+
+def check_header(names: list[str], table: Table, file: str, sheet: str | None, header_row: int,
+                 letter: Callable[[int], str]) -> tuple[dict[str, int], list[int], list[Issue]]:
+    """Map the contract's columns to positions; unknown, duplicated or missing columns are issues.
+
+    Returns (column -> position, positions of unnamed columns, issues).
+    """
+    issues: list[Issue] = []
+    positions: dict[str, int] = {}
+    unnamed: list[int] = []
+    expected = ", ".join(table.column_names)
+    for position, name in enumerate(names):
+        if not name:
+            unnamed.append(position)
+        elif name not in table.column_names:
+            issues.append(Issue("error", "column_unknown", file, sheet, header_row, name, name,
+                                {"expected": expected}))
+        elif name in positions:
+            issues.append(Issue("error", "column_duplicate", file, sheet, header_row, name, name,
+                                {"position": letter(position)}))
+        else:
+            positions[name] = position
+    for name in table.required_columns:
+        if name not in positions:
+            issues.append(Issue("error", "column_missing", file, sheet, header_row, name, name))
+    return positions, unnamed, issues
+
+
+def _csv_letter(position: int) -> str:
+    return str(position + 1)
+
+
+def _rows(records: Iterable[tuple[int, list[object]]], table: Table, file: str, sheet: str | None,
+          positions: dict[str, int], unnamed: list[int], width: int,
+          letter: Callable[[int], str]) -> tuple[list[tuple[int, dict[str, object]]], list[Issue]]:
+    rows: list[tuple[int, dict[str, object]]] = []
+    issues: list[Issue] = []
+    for number, cells in records:
+        if all(is_empty(c) for c in cells):
+            continue
+        stray = [i for i in unnamed if i < len(cells) and not is_empty(cells[i])]
+        stray += [i for i in range(width, len(cells)) if not is_empty(cells[i])]
+        for position in stray:
+            issues.append(Issue("error", "cell_outside_columns", file, sheet, number, None,
+                                display(cells[position]), {"position": letter(position)}))
+        rows.append((number, {name: cells[pos] if pos < len(cells) else "" for name, pos in positions.items()}))
+    return rows, issues
+
+
+def read_csv(path: Path, rel: str, table: Table) -> tuple[RawTable | None, list[Issue]]:
+    """One table from a CSV file; None when the file cannot be read as one."""
+    data = path.read_bytes()
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        return None, [Issue("error", "file_empty", rel, params={"expected": ", ".join(table.column_names)})]
+    text = decode(data)
+    if text is None:
+        return None, [Issue("error", "csv_not_text", rel, params={"expected": ", ".join(table.column_names)})]
+    lines = text.splitlines()
+    header_index = next(i for i, line in enumerate(lines) if line.strip())
+    header_line = lines[header_index]
+    best, separator = 0, ""
+    for candidate in SEPARATORS:
+        names = [_header_name(n) for n in next(csv.reader([header_line], delimiter=candidate))]
+        score = _known(names, table)
+        if score > best:
+            best, separator = score, candidate
+    if not best:
+        return None, [Issue("error", "header_unrecognised", rel, row=header_index + 1,
+                            value=header_line[:80], params={"expected": ", ".join(table.column_names)})]
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    names = [_header_name(n) for n in records[header_index]]
+    positions, unnamed, issues = check_header(names, table, rel, None, header_index + 1, _csv_letter)
+    body = ((i + 1, list(cells)) for i, cells in enumerate(records) if i > header_index)
+    rows, row_issues = _rows(body, table, rel, None, positions, unnamed, len(names), _csv_letter)
+    raw = RawTable(table, rel, None, tuple(positions), rows, "," if separator == ";" else None)
+    return raw, issues + row_issues
+
+
+@dataclass
+class Workbook:
+    """What one workbook holds: its tables, and its ``town`` sheet as (row, key, value) rows."""
+
+    file: str
+    tables: dict[str, RawTable]
+    town: list[tuple[int, str, object]] | None
+    town_sheet: str = TOWN_SHEET
+
+
+def _xl_letter(position: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(position + 1)
+
+
+def _sheet_records(ws) -> list[tuple[int, list[object]]]:
+    records = []
+    for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        records.append((number, [XlCell(c.value, c.number_format or "General") for c in row]))
+    return records
+
+
+def read_workbook(path: Path, rel: str) -> tuple[Workbook | None, list[Issue]]:
+    """Every table of a workbook (a sheet per table) and its ``town`` sheet if any."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+        return None, [Issue("error", "workbook_unreadable", rel, params={"reason": type(exc).__name__})]
+    issues: list[Issue] = []
+    tables: dict[str, RawTable] = {}
+    town: list[tuple[int, str, object]] | None = None
+    try:
+        sheets = {name.strip().lower(): name for name in book.sheetnames}
+        for table in TABLES.values():
+            sheet = sheets.get(table.sheet)
+            if sheet is None:
+                issues.append(Issue("error", "sheet_missing", rel, table.sheet, value=table.sheet,
+                                    params={"expected": ", ".join(TABLES)}))
+                continue
+            records = _sheet_records(book[sheet])
+            header = next(((n, cells) for n, cells in records if not all(is_empty(c) for c in cells)), None)
+            if header is None:
+                # an empty sheet is an empty table, like a CSV holding only its header
+                issues.append(Issue("error", "sheet_empty", rel, sheet, value=sheet,
+                                    params={"expected": ", ".join(table.column_names)}))
+                continue
+            header_row, header_cells = header
+            names = [_header_name(c.value) for c in header_cells]
+            if not _known(names, table):
+                issues.append(Issue("error", "header_unrecognised", rel, sheet, header_row,
+                                    value=" | ".join(n for n in names if n)[:80],
+                                    params={"expected": ", ".join(table.column_names)}))
+                continue
+            positions, unnamed, found = check_header(names, table, rel, sheet, header_row, _xl_letter)
+            issues += found
+            body = ((n, cells) for n, cells in records if n > header_row)
+            rows, row_issues = _rows(body, table, rel, sheet, positions, unnamed, len(names), _xl_letter)
+            issues += row_issues
+            tables[table.name] = RawTable(table, rel, sheet, tuple(positions), rows, None)
+        if TOWN_SHEET in sheets:
+            town = []
+            for number, cells in _sheet_records(book[sheets[TOWN_SHEET]]):
+                key = _header_name(cells[0].value) if cells else ""
+                value = cells[1] if len(cells) > 1 else XlCell(None)
+                if key and key not in ("key", "clé", "cle") and (key in TOWN_KEYS or not is_empty(value)):
+                    town.append((number, key, value))
+            return Workbook(rel, tables, town, sheets[TOWN_SHEET]), issues
+    finally:
+        book.close()
+    return Workbook(rel, tables, town), issues

@@ -1,0 +1,111 @@
+"""The command line: help, clear one-line failures, nothing half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "labels_report.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, check=False)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_help_lists_every_command_and_option():
+    out = run("--help").stdout
+    for command in ("build", "check", "template", "init"):
+        assert command in out
+    build_help = run("build", "--help").stdout
+    for option in ("--data", "--year", "--edition", "--lang", "--engine", "--out", "--as-of", "--horizon",
+                   "--project"):
+        assert option in build_help
+
+
+def test_quarto_engine_without_quarto_is_one_clear_sentence(tmp_path, monkeypatch):
+    if shutil.which("quarto"):
+        pytest.skip("Quarto is installed here")
+    result = run("build", "--data", str(SAMPLE), "--year", "2017", "--engine", "quarto", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "quarto" in result.stderr and "not installed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not any(tmp_path.iterdir())
+
+
+def test_outside_a_project_says_so(tmp_path):
+    result = run("build", "--data", str(SAMPLE), "--year", "2017", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "_quarto.yml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_data_exit_2_nothing_written_previous_output_intact(tmp_path, sample_build):
+    out = tmp_path / "out"
+    shutil.copytree(sample_build["conseil"].folder, out / "soissons" / "2017" / "conseil")
+    before = snapshot(out)
+    data = tmp_path / "data" / "soissons"
+    shutil.copytree(SAMPLE, data)
+    events = data / "label_events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("2016-12-14", "2016-02-31"), encoding="utf-8")
+    result = run("build", "--data", str(data), "--year", "2017", "--out", str(out))
+    assert result.returncode == 2
+    assert "label_events.csv" in result.stderr and "2016-02-31" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+
+
+def test_failing_chapter_publishes_nothing_and_keeps_the_notebook(tmp_path, project_copy, sample_build):
+    out = tmp_path / "out"
+    shutil.copytree(sample_build["conseil"].folder, out / "soissons" / "2017" / "conseil")
+    before = snapshot(out / "soissons")
+    broken = project_copy / "notebooks" / "02-labels.ipynb"
+    notebook = json.loads(broken.read_text(encoding="utf-8"))
+    code = notebook["cells"][1]["source"]
+    notebook["cells"][1]["source"] = ["".join(code).replace('"labels"', '"no-such-chapter"')]
+    broken.write_text(json.dumps(notebook), encoding="utf-8")
+    result = run("build", "--project", str(project_copy), "--data", str(SAMPLE), "--year", "2017",
+                 "--out", str(out), "--engine", "pandoc", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "02-labels.ipynb" in result.stderr and "KeyError" in result.stderr and "cell 2" in result.stderr
+    assert "Nothing was published" in result.stderr
+    kept = list((out / ".build").glob("*/02-labels.ipynb"))
+    assert kept, "the partly executed notebook is kept"
+    assert snapshot(out / "soissons") == before
+
+
+BROKEN = sorted(p for p in (ROOT / "tests" / "broken").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=lambda p: p.name)
+def test_every_broken_data_set_stops_the_build(case, tmp_path, capsys):
+    """Each purpose-built mistake: exit 2, the exact message (file, row, column, value), no traceback,
+    and nothing under the output folder changes."""
+    from labels_report.cli import main
+
+    out = tmp_path / "out"
+    (out / "soissons" / "2017" / "conseil").mkdir(parents=True)
+    (out / "soissons" / "2017" / "conseil" / "earlier-report.pdf").write_bytes(b"%PDF-1.7 earlier")
+    before = snapshot(out)
+    code = main(["build", "--project", str(ROOT), "--data", str(case), "--year", "2017", "--out", str(out),
+                 "--engine", "pandoc"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err
+    for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        severity, file, row, column, value, message = (part.strip() for part in line.split(" | ", 5))
+        for part in (file, row, column, value, message):
+            if part and part != "-":
+                assert part in err, f"{part!r} missing from:\n{err}"
+    assert snapshot(out) == before

@@ -1,0 +1,446 @@
+"""The data contract: reading what staff produce, checking it, and saying what is wrong.
+
+The broken-data corpus (``tests/broken/<case>/``, ``tests/warnings/<case>/``)
+is built by ``tests/make_broken_corpus.py`` from ``tests/fixtures/minimal/``;
+each case's ``expected.txt`` holds the exact lines ``check`` must report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from make_broken_corpus import BASE, BROKEN, WARNINGS, YEAR, to_french_excel, to_workbook
+
+from labels_report.contract import TABLES, VOCABULARIES
+from labels_report.errors import DataError, Issue, ParameterError
+from labels_report.i18n import catalogue
+from labels_report.issues_table import count_line, format_issues, issue_line, issues_frame
+from labels_report.load import check, load_dataset, raw_html
+from labels_report.newtown import init_town, slugify
+from labels_report.reading import CellError, XlCell, parse_bool, parse_date, parse_number, parse_vocab
+from labels_report.workbook import write_template
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN_CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+WARNING_CASES = sorted(p.name for p in WARNINGS.iterdir() if p.is_dir())
+
+
+def lines_of(folder: Path, lang: str = "fr") -> list[str]:
+    return [issue_line(i, lang) for i in check(folder, year=YEAR)]
+
+
+def expected_lines(folder: Path) -> list[str]:
+    return (folder / "expected.txt").read_text("utf-8").splitlines()
+
+
+# -- the corpus ------------------------------------------------------------------------
+
+
+def test_corpus_is_large_enough():
+    assert len(BROKEN_CASES) >= 30
+
+
+def test_minimal_data_set_is_clean():
+    assert check(BASE, year=YEAR) == []
+    assert load_dataset(BASE).warnings == ()
+
+
+@pytest.mark.parametrize("case", BROKEN_CASES)
+def test_broken_case_reports_its_mistake(case):
+    folder = BROKEN / case
+    issues = check(folder, year=YEAR)
+    assert any(i.severity == "error" for i in issues)
+    assert [issue_line(i) for i in issues] == expected_lines(folder)
+    with pytest.raises(DataError) as raised:
+        load_dataset(folder)
+    assert [issue_line(i) for i in raised.value.issues] == expected_lines(folder)
+    english = check(folder, year=YEAR, lang="en")
+    assert [(i.code, i.row, i.column) for i in english] == [(i.code, i.row, i.column) for i in issues]
+    assert format_issues(english, "en").splitlines()[-1].endswith(("1 warning", "warnings"))
+
+
+@pytest.mark.parametrize("case", WARNING_CASES)
+def test_warning_case_reports_a_warning_only(case):
+    folder = WARNINGS / case
+    issues = check(folder, year=YEAR)
+    assert issues and all(i.severity == "warning" for i in issues)
+    assert [issue_line(i) for i in issues] == expected_lines(folder)
+    load_dataset(folder)  # warnings never stop a build
+
+
+def test_messages_say_file_row_column_value():
+    line = expected_lines(BROKEN / "date-impossible")[0]
+    assert line == (
+        "erreur | label_events.csv | 3 | date | 31/02/2017 | date invalide « 31/02/2017 » : attendu une date "
+        "réelle au format JJ/MM/AAAA ou AAAA-MM-JJ (ou MM/AAAA, AAAA-MM, AAAA quand le jour ou le mois n'est pas connu)"
+    )
+    (issue,) = check(BROKEN / "date-impossible", year=YEAR)
+    assert issue.location() == "label_events.csv, ligne 3, colonne date"
+    assert issue.location("en") == "label_events.csv, row 3, column date"
+    assert issue.message("en").startswith('invalid date "31/02/2017": expected a real date as DD/MM/YYYY')
+
+
+def test_vocabulary_error_lists_the_accepted_words_in_the_users_language():
+    (fr,) = check(BROKEN / "status-unknown", year=YEAR)
+    assert "prévue, en cours, réalisée, en pause, abandonnée" in fr.message("fr")
+    (en,) = check(BROKEN / "status-unknown", year=YEAR, lang="en")
+    assert "planned (prévue), in_progress (en cours), done (réalisée)" in en.message("en")
+
+
+def test_every_issue_code_has_a_message_in_every_language():
+    keys = {lang: {k for k in catalogue(lang).messages if k.startswith(("issue.", "template.", "contract."))}
+            for lang in ("fr", "en")}
+    assert keys["fr"] == keys["en"]
+    codes = {i.code for folder in [*BROKEN.iterdir(), *WARNINGS.iterdir()] for i in check(folder, year=YEAR)}
+    for lang in ("fr", "en"):
+        assert {f"issue.{c}" for c in codes} <= keys[lang]
+    for table in TABLES.values():
+        for column in table.columns:
+            assert f"contract.column.{table.name}.{column.name}" in keys["fr"]
+
+
+def test_check_does_not_raise_on_a_missing_folder(tmp_path):
+    (issue,) = check(tmp_path / "nowhere")
+    assert (issue.severity, issue.code) == ("error", "folder_missing")
+
+
+def test_load_dataset_reports_every_error_in_one_pass(tmp_path):
+    folder = shutil.copytree(BASE, tmp_path / "deux-erreurs")
+    text = (folder / "action_years.csv").read_text("utf-8")
+    text = text.replace("A01,2016,in_progress,40,500000", "A01,2016,en attente,40,cinq cents")
+    (folder / "action_years.csv").write_text(text, "utf-8")
+    labels = (folder / "labels.csv").read_text("utf-8")
+    (folder / "labels.csv").write_text(labels.replace(",fleur,4,", ",fleur,quatre,"), "utf-8")
+    with pytest.raises(DataError) as raised:
+        load_dataset(folder)
+    found = [(i.file, i.row, i.column, i.code) for i in raised.value.errors]
+    assert found == [
+        ("action_years.csv", 2, "budget_planned", "amount_invalid"),
+        ("action_years.csv", 2, "status", "vocab_unknown"),
+        ("labels.csv", 3, "level_max", "int_invalid"),
+    ]
+
+
+# -- cells -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, bound, expected", [
+    ("14/12/2016", "start", (dt.date(2016, 12, 14), "day")),
+    ("2016-12-14", "start", (dt.date(2016, 12, 14), "day")),
+    ("1/2/2017", "start", (dt.date(2017, 2, 1), "day")),
+    ("12/01/2017", "start", (dt.date(2017, 1, 12), "day")),  # always dd/mm/yyyy
+    (" 2014 ", "start", (dt.date(2014, 1, 1), "year")),
+    ("2014", "end", (dt.date(2014, 12, 31), "year")),
+    ("2014-02", "end", (dt.date(2014, 2, 28), "month")),
+    ("02/2016", "end", (dt.date(2016, 2, 29), "month")),
+    ("05/2014", "start", (dt.date(2014, 5, 1), "month")),
+    ("2016-12-14 00:00:00", "start", (dt.date(2016, 12, 14), "day")),
+])
+def test_dates(text, bound, expected):
+    assert parse_date(text, bound) == expected
+
+
+@pytest.mark.parametrize("text", ["31/02/2017", "2017-02-31", "2017-13", "13/2017", "17", "14/12/16", "mai-14",
+                                  "2016/12/14", "demain"])
+def test_impossible_or_unreadable_dates(text):
+    with pytest.raises(CellError) as raised:
+        parse_date(text)
+    assert raised.value.code == "date_invalid"
+
+
+def test_workbook_dates():
+    assert parse_date(XlCell(dt.datetime(2016, 12, 14))) == (dt.date(2016, 12, 14), "day")
+    assert parse_date(XlCell(2014), "end") == (dt.date(2014, 12, 31), "year")
+    with pytest.raises(CellError) as raised:  # 2014 typed into a date cell: 06/07/1905
+        parse_date(XlCell(dt.datetime(1905, 7, 6)))
+    assert raised.value.code == "date_excel_year" and raised.value.params == {"year": 2014}
+
+
+@pytest.mark.parametrize("text, mark, expected", [
+    ("500000", None, 500000), ("500 000", None, 500000), ("500\u00a0000 €", None, 500000),
+    ("500\u202f000,50 €", None, 500000.5), ("500 000,50", None, 500000.5), ("EUR 1 200", None, 1200),
+    ("12,5", None, 12.5), ("12.5", None, 12.5), ("1 234.5", None, 1234.5), ("0,500", None, 0.5),
+    ("1.234.567", None, 1234567), ("1,234,567.89", None, 1234567.89), ("1.234,56 €", None, 1234.56),
+    ("1.234", ",", 1234), ("1,234", ",", 1.234), ("1,234", ".", 1234), ("-500", None, -500),
+])
+def test_amounts(text, mark, expected):
+    assert parse_number(text, mark, "amount") == expected
+
+
+@pytest.mark.parametrize("text", ["1.234", "1,234", "12,345 €"])
+def test_ambiguous_amounts_are_errors_when_the_file_does_not_tell(text):
+    with pytest.raises(CellError) as raised:
+        parse_number(text, None, "amount")
+    assert raised.value.code == "number_ambiguous"
+
+
+@pytest.mark.parametrize("text", ["cinq cents", "500 000 000 0", "5 00", "12,5,3", "€", "1.2.3,4,5", "500 $"])
+def test_unreadable_amounts(text):
+    with pytest.raises(CellError) as raised:
+        parse_number(text, ",", "amount")
+    assert raised.value.code == "amount_invalid"
+
+
+def test_percentages():
+    assert parse_number("50 %", None, "percent") == 50
+    assert parse_number(XlCell(0.4, "0%"), None, "percent") == 40
+    assert parse_number(XlCell(40, "General"), None, "percent") == 40
+    with pytest.raises(CellError):
+        parse_number("50 €", None, "percent")
+
+
+def test_vocabulary_matching_ignores_case_accents_and_spaces():
+    assert parse_vocab("  RÉALISÉE ", "status") == "done"
+    assert parse_vocab("realisee", "status") == "done"
+    assert parse_vocab("En cours", "status") == "in_progress"
+    assert parse_vocab("in_progress", "status") == "in_progress"
+    assert parse_vocab("Changement de niveau", "event") == "level_changed"
+    assert parse_vocab("visite du jury", "event") == "jury_visit"
+    assert parse_vocab("Fonctionnement", "budget_kind") == "operating"
+    for word in ("prévue", "prévu", "planifiée"):
+        assert parse_vocab(word, "status") == "planned"
+    for word in ("obtention", "attribution"):
+        assert parse_vocab(word, "event") == "awarded"
+    assert parse_bool("Oui") is True and parse_bool("non") is False and parse_bool("0") is False
+    assert parse_bool(XlCell(True)) is True
+    assert set(VOCABULARIES["event"].values) == {
+        "applied", "awarded", "renewed", "level_changed", "jury_visit", "suspended", "withdrawn", "expired"}
+
+
+def test_raw_html_is_found_outside_code_only():
+    text = "Un lien <https://www.unicef.fr> et `<b>` en code.\n\n```\n<div>\n```\nFin <br/> ici\n3 < 4 et 5 > 2\n"
+    assert raw_html(text) == [(6, "<br/>")]
+
+
+# -- dialects: the same data in UTF-8 CSV, French Excel CSV and a workbook --------------
+
+
+def _frames(folder: Path):
+    data = load_dataset(folder)
+    tables = {name: getattr(data, attr).drop(columns=["_file", "_sheet"])
+              for name, attr in (("labels", "labels"), ("label_events", "events"), ("actions", "actions"),
+                                 ("action_years", "action_years"))}
+    return data, tables
+
+
+def _variants(tmp_path: Path) -> dict[str, Path]:
+    folders = {}
+    for variant in ("utf8", "french-excel", "xlsx"):
+        folder = shutil.copytree(BASE, tmp_path / variant / "testville")
+        if variant == "french-excel":
+            to_french_excel(folder)
+        elif variant == "xlsx":
+            to_workbook(folder)
+        folders[variant] = folder
+    return folders
+
+
+def test_french_excel_csv_and_workbook_load_to_the_same_data(tmp_path):
+    folders = _variants(tmp_path)
+    raw = (folders["french-excel"] / "action_years.csv").read_bytes()
+    assert b"A01;2016;En cours;40;500 000 \x80;" in raw and b"\xa0" in raw  # cp1252 "500 000 €", no-break spaces
+    assert b"14/12/2016" in (folders["french-excel"] / "label_events.csv").read_bytes()
+    reference, expected = _frames(folders["utf8"])
+    for variant in ("french-excel", "xlsx"):
+        data, tables = _frames(folders[variant])
+        for name, frame in expected.items():
+            pd.testing.assert_frame_equal(tables[name], frame, obj=f"{variant}: {name}")
+        assert data.town == reference.town
+        assert data.texts == reference.texts
+    years = expected["action_years"]
+    assert years["budget_spent"].tolist()[:1] == [450000.5]
+    assert years["budget_spent"].iloc[3] == 7999.99
+    assert years["progress"].tolist() == [40, 80, 50, 100]
+    events = expected["label_events"]
+    assert events["date"].tolist()[:2] == [dt.date(2008, 1, 1), dt.date(2016, 12, 14)]
+    assert events["valid_until"].tolist()[:3] == [dt.date(2014, 12, 31), dt.date(2020, 12, 31), dt.date(2018, 6, 30)]
+    assert events["valid_until_precision"].tolist()[:3] == ["year", "year", "month"]
+    actions = expected["actions"]
+    assert actions["labels"].tolist() == [("ville-amie-des-enfants",), ("ville-fleurie", "ville-amie-des-enfants")]
+    assert actions["partners"].tolist() == [("CAF", "Éducation nationale"), ()]
+    assert actions["public"].tolist() == [True, False]
+
+
+def test_typed_columns_follow_the_model():
+    data = load_dataset(BASE)
+    labels, events, actions, years = data.labels, data.events, data.actions, data.action_years
+    assert str(labels["level_max"].dtype) == "Int64" and str(years["year"].dtype) == "Int64"
+    assert str(years["budget_planned"].dtype) == "Float64" and str(actions["indicator_target"].dtype) == "Float64"
+    assert labels["url"].tolist() == ["https://www.unicef.fr", ""]
+    assert pd.isna(labels["level_max"].iloc[0]) and labels["level_max"].iloc[1] == 4
+    assert events["valid_from"].iloc[3] is None and events["valid_from_precision"].iloc[3] == ""
+    assert all(isinstance(d, dt.date) for d in events["date"])
+    assert actions["end_date"].tolist() == [None, dt.date(2017, 12, 31)]
+    assert actions["public"].dtype == bool
+    assert labels["_row"].tolist() == [2, 3] and set(labels["_file"]) == {"labels.csv"}
+    assert data.town.slug == "minimal" and data.town.insee_code == "02722"
+    assert list(data.texts) == [(2017, "ville-amie-des-enfants")]
+
+
+def test_sources_are_hashed_with_forward_slashes():
+    data = load_dataset(BASE)
+    assert sorted(data.sources) == ["action_years.csv", "actions.csv", "label_events.csv", "labels.csv",
+                                    "texts/2017/ville-amie-des-enfants.md", "town.yml"]
+    assert data.sources["labels.csv"] == hashlib.sha256((BASE / "labels.csv").read_bytes()).hexdigest()
+
+
+def test_utf8_bom_and_tab_separated_files(tmp_path):
+    folder = shutil.copytree(BASE, tmp_path / "bom")
+    labels = folder / "labels.csv"
+    labels.write_bytes(b"\xef\xbb\xbf" + labels.read_bytes())
+    rows = (folder / "actions.csv").read_text("utf-8")
+    import csv
+    import io
+
+    table = list(csv.reader(io.StringIO(rows)))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t").writerows(table)
+    (folder / "actions.csv").write_text(buffer.getvalue(), "utf-8")
+    data = load_dataset(folder)
+    assert data.labels["label_id"].tolist() == ["ville-amie-des-enfants", "ville-fleurie"]
+    assert data.actions["title"].iloc[0] == "Plan « écoles 3.0 »"
+
+
+def test_sample_data_load_quickly():
+    sample = ROOT / "data" / "soissons"
+    if not sample.is_dir():
+        pytest.skip("no sample data")
+    load_dataset(sample)  # imports and caches warmed
+    started = time.perf_counter()
+    data = load_dataset(sample)
+    assert time.perf_counter() - started < 0.3
+    assert data.town.slug == "soissons"
+
+
+# -- the workbook template ---------------------------------------------------------------
+
+
+def test_template_structure(tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_template(tmp_path / "modele.xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames == ["Notice", "labels", "label_events", "actions", "action_years", "town"]
+    notice = " ".join(str(c.value) for row in book["Notice"].iter_rows() for c in row if c.value)
+    assert "JJ/MM/AAAA" in notice and "Identifiant du label" in notice and "Obligatoire" in notice
+    events = book["label_events"]
+    assert [c.value for c in events[1]] == list(TABLES["label_events"].column_names)
+    assert events["A1"].font.b and events.freeze_panes == "A2" and events.auto_filter.ref.startswith("A1:")
+    rules = {str(r.sqref).split(":")[0]: r.formula1 for r in events.data_validations.dataValidation}
+    assert rules["A2"] == "labels!$A$2:$A$1001"
+    assert "obtention" in rules["C2"] and "visite du jury" in rules["C2"]
+    years = {str(r.sqref).split(":")[0]: r.formula1 for r in book["action_years"].data_validations.dataValidation}
+    assert years["A2"] == "actions!$A$2:$A$1001" and "en cours" in years["C2"] and "fonctionnement" in years["G2"]
+    assert events.column_dimensions["B"].number_format == "DD/MM/YYYY"
+    assert "€" in book["action_years"].column_dimensions["E"].number_format
+    english = load_workbook(write_template(tmp_path / "template.xlsx", lang="en"))
+    assert english.sheetnames[0] == "Notice"
+    assert "in_progress" in {str(r.sqref).split(":")[0]: r.formula1 for r in
+                             english["action_years"].data_validations.dataValidation}["C2"]
+
+
+def test_template_filled_by_a_clerk_loads(tmp_path):
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "soissons"
+    folder.mkdir()
+    path = write_template(folder / "labels-soissons.xlsx")
+    book = load_workbook(path)
+    book["labels"].append(["ville-fleurie", "Villes et Villages Fleuris", "CNVVF", "Cadre de vie", "fleur", 4])
+    book["labels"].append(["ville-amie-des-enfants", "Ville amie des enfants", "UNICEF France"])
+    events = book["label_events"]
+    events.append(["ville-fleurie", dt.datetime(2015, 6, 1), "obtention", 2, None, "2018"])
+    events["B2"].number_format = "DD/MM/YYYY"
+    events.append(["ville-amie-des-enfants", "14/12/2016", "Renouvellement", None, "2014", "2020"])
+    book["actions"].append(["A01", "Plan « écoles 3.0 »", None, "ville-amie-des-enfants; ville-fleurie",
+                            None, "01/09/2016", None, None, None, None, None, None, None, "oui"])
+    years = book["action_years"]
+    years.append(["A01", 2016, "en cours", 30, 500000, "450 000,50 €", "investissement"])
+    years.append(["A01", "2017", "Réalisée", 100, "500 000 €", 480000.25, "Investissement"])
+    town = book["town"]
+    values = {"name": "Soissons", "insee_code": "02722", "accent_color": "#1f5fa8"}
+    for row in town.iter_rows(min_row=2):
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+    book.save(path)
+    data = load_dataset(folder)
+    assert data.town.name == "Soissons" and data.town.insee_code == "02722" and data.town.slug == "soissons"
+    assert data.labels["label_id"].tolist() == ["ville-fleurie", "ville-amie-des-enfants"]
+    assert data.events["event"].tolist() == ["awarded", "renewed"]
+    assert data.events["valid_until"].tolist() == [dt.date(2018, 12, 31), dt.date(2020, 12, 31)]
+    assert data.actions["labels"].iloc[0] == ("ville-amie-des-enfants", "ville-fleurie")
+    assert data.action_years["budget_spent"].tolist() == [450000.5, 480000.25]
+    assert data.action_years["status"].tolist() == ["in_progress", "done"]
+    assert set(data.events["_sheet"]) == {"label_events"} and data.events["_row"].tolist() == [2, 3]
+    assert list(data.sources) == ["labels-soissons.xlsx"]
+
+
+def test_empty_template_says_the_town_name_is_missing(tmp_path):
+    folder = tmp_path / "vide"
+    write_template(folder / "modele.xlsx")
+    issues = check(folder)
+    assert [(i.code, i.sheet, i.column) for i in issues] == [("value_required", "town", "name")]
+
+
+# -- a new town --------------------------------------------------------------------------
+
+
+def test_init_town_creates_a_valid_empty_folder(tmp_path):
+    folder = init_town("Villers-Cotterêts", tmp_path / "data" / slugify("Villers-Cotterêts"))
+    assert folder == tmp_path / "data" / "villers-cotterets"
+    assert sorted(p.name for p in folder.iterdir()) == ["action_years.csv", "actions.csv", "label_events.csv",
+                                                        "labels.csv", "texts", "town.yml"]
+    assert (folder / "labels.csv").read_text("utf-8").startswith("label_id,name,")
+    assert 'slug: "villers-cotterets"' in (folder / "town.yml").read_text("utf-8")
+    data = load_dataset(folder)
+    assert data.town.name == "Villers-Cotterêts" and data.town.slug == "villers-cotterets"
+    assert data.labels.empty and data.actions.empty and data.warnings == ()
+    assert check(folder) == []
+    with pytest.raises(ParameterError):
+        init_town("Villers-Cotterêts", folder)  # never overwrites
+    assert (folder / "labels.csv").read_text("utf-8").startswith("label_id,name,")
+    assert slugify("L'Isle-Adam") == "l-isle-adam" and slugify("Château-Thierry") == "chateau-thierry"
+
+
+# -- the issues table -----------------------------------------------------------------------
+
+
+def test_issues_table_in_french_and_english():
+    issues = [
+        Issue("warning", "label_no_event", "labels.csv", row=4, column="label_id", value="ville-internet",
+              params={"events_file": "label_events.csv"}),
+        Issue("error", "date_invalid", "label_events.csv", row=3, column="date", value="31/02/2017"),
+        Issue("error", "year_invalid", "donnees.xlsx", "action_years", 5, "year", "17"),
+        Issue("error", "file_missing", "actions.csv", value="actions.csv", params={"expected": "action_id, title"}),
+    ]
+    text = format_issues(issues)
+    lines = text.splitlines()
+    assert lines[0].split() == ["Gravité", "Fichier", "Ligne", "Colonne", "Valeur", "Problème"]
+    assert lines[2].startswith("erreur ") and "actions.csv" in lines[2]
+    assert "donnees.xlsx [action_years]" in lines[3] and "31/02/2017" in lines[4]
+    assert lines[5].startswith("avertissement") and "ville-internet" in lines[5]
+    assert lines[-1] == "3 erreurs, 1 avertissement"
+    english = format_issues(issues, "en").splitlines()[0].split()
+    assert english == ["Severity", "File", "Row", "Column", "Value", "Problem"]
+    assert count_line(issues[:2], "en") == "1 error, 1 warning"
+    assert count_line([]) == "0 erreur, 0 avertissement"
+    frame = issues_frame(issues)
+    assert list(frame.columns) == ["Gravité", "Fichier", "Ligne", "Colonne", "Valeur", "Problème"]
+    assert frame["Ligne"].tolist()[:1] == [pd.NA] or pd.isna(frame["Ligne"].iloc[0])
+    assert frame["Gravité"].tolist() == ["erreur", "erreur", "erreur", "avertissement"]
+
+
+def test_town_yml_wins_over_the_workbooks_town_sheet(tmp_path):
+    folder = shutil.copytree(BASE, tmp_path / "testville")
+    town = (folder / "town.yml").read_text("utf-8")
+    to_workbook(folder)
+    (folder / "town.yml").write_text(town.replace("Testville", "Testville-sur-Aisne"), "utf-8")
+    issues = check(folder, year=YEAR)
+    assert [(i.code, i.file, i.sheet) for i in issues] == [("town_sheet_ignored", "donnees.xlsx", "town")]
+    assert load_dataset(folder).town.name == "Testville-sur-Aisne"

@@ -85,10 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_issues(issues, lang: str) -> None:
+def _print_issues(issues, lang: str, stream=None) -> None:
     from labels_report.issues_table import format_issues
 
-    print(format_issues(issues, lang), file=sys.stderr)
+    print(format_issues(issues, lang), file=stream or sys.stderr)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -120,7 +120,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from labels_report.load import check
 
     issues = check(Path(args.data), year=args.year, horizon_months=args.horizon, lang=args.lang)
-    _print_issues(issues, args.lang)
+    _print_issues(issues, args.lang, sys.stdout)
     return EXIT_BAD_INPUT if any(i.severity == "error" for i in issues) else EXIT_OK
 
 

@@ -1,47 +1,41 @@
-"""The tables behind the report, as files: CSV (UTF-8) in ``donnees/`` and one workbook."""
+"""The tables behind the report, as files: CSV (UTF-8) in ``donnees/`` and one workbook.
+
+The tables are those the chapters show (:mod:`labels_report.tables`),
+computed once by the report: a figure of the report and its CSV cannot differ.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from labels_report.chapters import budget_by
 from labels_report.report import Report
+
+SHEET_NAME_LIMIT = 31  # Excel's limit
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def report_tables(report: Report) -> dict[str, pd.DataFrame]:
-    """Every table of the report with raw values (ISO dates, plain numbers), by file name."""
-    cat = report.cat
-    status_rows = []
-    for status in report.statuses:
-        row = report.label_row(status.label_id)
-        status_rows.append({
-            "label_id": status.label_id,
-            "label": row["name"],
-            "state": status.state,
-            "level": status.level,
-            "level_unit": row["level_unit"],
-            "since": status.since.value.isoformat() if status.since.value else "",
-            "valid_until": status.valid_until.value.isoformat() if status.valid_until.value else "",
-            "next_event": status.next_event or "",
-            "next_event_date": status.next_event_date.value.isoformat() if status.next_event_date.value else "",
-        })
-    key = pd.DataFrame([{"figure": name, "value": value} for name, value in report.key_figures.items()])
-    actions = report.year_actions.copy()
-    actions["labels"] = actions["labels"].apply(";".join)
-    actions["partners"] = actions["partners"].apply(";".join)
-    keep = ["action_id", "title", "labels", "axis", "status", "progress", "lead_service", "partners",
-            "budget_planned", "budget_spent", "budget_kind", "indicator", "indicator_unit", "indicator_target",
-            "indicator_value"]
-    del cat
-    return {
-        "chiffres-cles": key,
-        "statut-des-labels": pd.DataFrame(status_rows),
-        "actions": actions[[c for c in keep if c in actions.columns]],
-        "budget-par-axe": budget_by(report, "axis"),
-    }
+    """Every table of the report with raw values (ISO dates, plain numbers, codes), by file name."""
+    return dict(report.tables)
+
+
+def for_file(frame: pd.DataFrame) -> pd.DataFrame:
+    """Whole amounts written without a decimal point (``500000``, not ``500000.0``)."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_float_dtype(series.dtype):
+            known = series.dropna()
+            if len(known) and (known == known.round()).all():
+                out[column] = series.round().astype("Int64")
+    return out
 
 
 def write_exports(tables: Mapping[str, pd.DataFrame], folder: Path, workbook_name: str) -> list[Path]:
@@ -50,11 +44,52 @@ def write_exports(tables: Mapping[str, pd.DataFrame], folder: Path, workbook_nam
     written = []
     for name, frame in tables.items():
         path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        for_file(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     workbook = folder / workbook_name
     with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
+        used: set[str] = set()
         for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = name[:SHEET_NAME_LIMIT]
+            suffix = 2
+            while sheet in used:
+                sheet = f"{name[:SHEET_NAME_LIMIT - 3]}-{suffix}"
+                suffix += 1
+            used.add(sheet)
+            for_file(frame).to_excel(writer, sheet_name=sheet, index=False)
+            # A data string starting with "=" stays text: no formula from the data.
+            for row in writer.sheets[sheet].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+        writer.book.properties.creator = "labels-report"
+    _reproducible(workbook)
     written.append(workbook)
     return written
+
+
+def _stamp() -> dt.datetime:
+    """The workbook's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else a fixed one."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime(*ZIP_EPOCH)
+
+
+def _reproducible(path: Path) -> None:
+    """Same tables, same bytes: openpyxl stamps the save time in the properties and in
+    every zip entry; both are replaced by :func:`_stamp`."""
+    stamp = _stamp()
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rf"\g<1>{iso}\g<3>", text)
+                data = text.encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=max(ZIP_EPOCH, stamp.timetuple()[:6]))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)

@@ -1,7 +1,7 @@
 """A report: the data seen through one edition, with one set of parameters.
 
-Every figure of the report is computed here, once; chapters, exports and
-tests read them from here.
+Every figure of the report is computed here (or in :mod:`labels_report.tables`
+from what is here), once; chapters, exports and tests read them from here.
 """
 
 from __future__ import annotations
@@ -10,13 +10,18 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from labels_report.errors import Issue
 from labels_report.i18n import Catalogue, catalogue
 from labels_report.model import Dataset
 from labels_report.params import ReportParams
-from labels_report.status import HELD, LabelStatus, status_on
+from labels_report.status import EVENT_STATE, HELD, UNKNOWN, LabelStatus, Period, periods, status_on
+
+if TYPE_CHECKING:
+    from labels_report.deadlines import Deadline
 
 INTERNAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "labels": ("referent",),
@@ -25,6 +30,9 @@ INTERNAL_COLUMNS: dict[str, tuple[str, ...]] = {
 """Columns that never reach the public edition (personal names, internal remarks)."""
 
 ACTION_STATUSES = ("done", "in_progress", "planned", "paused", "abandoned")
+BUDGET_KINDS = ("investment", "operating")
+CHANGE_KINDS = ("obtained", "renewed", "upgraded", "lost")
+"""What can happen to a label in a year, in the order the summary tells it."""
 
 
 def edition_view(data: Dataset, public: bool) -> Dataset:
@@ -38,13 +46,59 @@ def edition_view(data: Dataset, public: bool) -> Dataset:
     for table, columns in INTERNAL_COLUMNS.items():
         frame = tables[table].copy()
         for column in columns:
-            frame[column] = ""
+            if column in frame.columns:
+                frame[column] = ""
         tables[table] = frame
-    return dataclasses.replace(data, actions=actions, **tables)
+    return dataclasses.replace(data, actions=actions, warnings=(), **tables)
+
+
+def public_issues(data: Dataset, issues: Iterable[Issue]) -> tuple[Issue, ...]:
+    """The data-quality issues the public edition may show: none about an internal
+    column or about a row of an action it leaves out (their values could hold a name)."""
+    hidden = data.actions[~data.actions["public"].astype(bool)]
+    hidden_ids = set(hidden["action_id"])
+    hidden_rows = {("actions", int(r)) for r in hidden["_row"]}
+    years = data.action_years[data.action_years["action_id"].isin(hidden_ids)]
+    hidden_rows |= {("action_years", int(r)) for r in years["_row"]}
+    internal = {column for columns in INTERNAL_COLUMNS.values() for column in columns}
+
+    def table_of(issue: Issue) -> str:
+        name = (issue.sheet or issue.file or "").rsplit("/", 1)[-1]
+        return name.removesuffix(".csv")
+
+    kept = []
+    for issue in issues:
+        if issue.column in internal:
+            continue
+        if issue.row is not None and (table_of(issue), int(issue.row)) in hidden_rows:
+            continue
+        if issue.value and any(str(issue.value) == str(v) for v in hidden_ids):
+            continue
+        kept.append(issue)
+    return tuple(kept)
+
+
+def data_issues(data: Dataset, params: ReportParams) -> tuple[Issue, ...]:
+    """Warnings of the loader and of the report's own checks, each once, in file order."""
+    from labels_report.quality import data_warnings
+
+    found = list(data.warnings) + list(data_warnings(data, year=params.year, as_of=params.reference_date,
+                                                     horizon_months=params.horizon_months))
+    unique: dict[tuple, Issue] = {}
+    for issue in found:
+        key = (issue.severity, issue.code, issue.file, issue.sheet, issue.row, issue.column, issue.value)
+        unique.setdefault(key, issue)
+    return tuple(sorted(unique.values(), key=Issue.sort_key))
 
 
 def _num(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
+
+
+def total(values: Iterable[object]) -> float | None:
+    """The sum of the known amounts, or None when none is known ("non renseigné", never 0)."""
+    known = [v for v in (_num(x) for x in values) if v is not None]
+    return sum(known) if known else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,23 +106,42 @@ class Report:
     data: Dataset
     """Already reduced to what the edition may show."""
     params: ReportParams
+    issues: tuple[Issue, ...] = ()
+    """Data-quality warnings the edition may show."""
 
     @classmethod
-    def from_dataset(cls, data: Dataset, params: ReportParams) -> Report:
-        return cls(edition_view(data, params.edition_info.public), params)
+    def from_dataset(cls, data: Dataset, params: ReportParams, check: bool = True) -> Report:
+        public = params.edition_info.public
+        issues = data_issues(data, params) if check else ()
+        if public:
+            issues = public_issues(data, issues)
+        return cls(edition_view(data, public), params, issues)
 
     @property
     def cat(self) -> Catalogue:
         return catalogue(self.params.lang)
+
+    @property
+    def year(self) -> int:
+        return self.params.year
+
+    @property
+    def year_end(self) -> dt.date:
+        """The last day the year's events are counted: 31 December, or ``as_of`` if earlier."""
+        return min(dt.date(self.year, 12, 31), self.params.reference_date)
 
     # -- labels -------------------------------------------------------------
     def status(self, label_id: str, on: dt.date | None = None) -> LabelStatus:
         return status_on(label_id, self.data.events, on or self.params.reference_date)
 
     @cached_property
+    def label_ids(self) -> list[str]:
+        return [str(x) for x in self.data.labels["label_id"]]
+
+    @cached_property
     def statuses(self) -> list[LabelStatus]:
         """Every label's status on the reference date, in the labels file's order."""
-        return [self.status(label_id) for label_id in self.data.labels["label_id"]]
+        return [self.status(label_id) for label_id in self.label_ids]
 
     def label_name(self, label_id: str) -> str:
         row = self.data.labels[self.data.labels["label_id"] == label_id]
@@ -77,15 +150,14 @@ class Report:
     def label_row(self, label_id: str) -> pd.Series:
         return self.data.labels[self.data.labels["label_id"] == label_id].iloc[0]
 
-    def level_text(self, label_id: str, level: int | None) -> str:
-        """"3 fleurs", "2 étoiles", "4 @", the plain title, or "non renseigné"."""
+    def level_text(self, label_id: str, level: int | None, with_max: bool = False) -> str:
+        """"3 fleurs", "2 étoiles sur 3", "4 @", the plain title, or "non renseigné"."""
         row = self.label_row(label_id)
-        unit = str(row["level_unit"] or "")
-        if not unit:
-            return self.cat.text("level.plain_title")
-        if level is None:
-            return self.cat.text("value.unknown")
-        return unit_plural(self.cat, unit, level)
+        return level_words(self.cat, str(row["level_unit"] or ""), level,
+                           _int_or_none(row.get("level_max")) if with_max else None)
+
+    def label_periods(self, label_id: str) -> list[Period]:
+        return periods(label_id, self.data.events, self.params.reference_date)
 
     def events_between(self, start: dt.date, end: dt.date) -> pd.DataFrame:
         events = self.data.events
@@ -94,13 +166,37 @@ class Report:
 
     @cached_property
     def year_events(self) -> pd.DataFrame:
-        return self.events_between(self.params.year_start, self.params.reference_date)
+        return self.events_between(self.params.year_start, self.year_end)
+
+    @cached_property
+    def year_changes(self) -> dict[str, list[str]]:
+        """The labels obtained, renewed, upgraded and lost in the year (label ids, file order)."""
+        events = self.year_events
+        found: dict[str, set[str]] = {kind: set() for kind in CHANGE_KINDS}
+        for _, event in events.iterrows():
+            label_id = event["label_id"]
+            if event["event"] == "awarded":
+                found["obtained"].add(label_id)
+            elif event["event"] == "renewed":
+                found["renewed"].add(label_id)
+            if EVENT_STATE[event["event"]] == HELD and not pd.isna(event["level"]):
+                before = self.status(label_id, event["date"] - dt.timedelta(days=1))
+                if before.held and before.level is not None and int(event["level"]) > before.level:
+                    found["upgraded"].add(label_id)
+        eve = self.params.year_start - dt.timedelta(days=1)
+        for status in self.statuses:
+            if self.status(status.label_id, eve).held and not status.held:
+                found["lost"].add(status.label_id)
+        return {kind: [i for i in self.label_ids if i in ids] for kind, ids in found.items()}
 
     # -- actions ------------------------------------------------------------
     @cached_property
     def year_actions(self) -> pd.DataFrame:
-        """The actions with their row for the year (one row per action)."""
-        years = self.data.action_years[self.data.action_years["year"] == self.params.year]
+        """The actions with their row for the year (one row per action), in file order."""
+        return self.actions_in(self.year)
+
+    def actions_in(self, year: int) -> pd.DataFrame:
+        years = self.data.action_years[self.data.action_years["year"] == year]
         return self.data.actions.merge(years, on="action_id", how="inner", suffixes=("", "_year"))
 
     def actions_of_label(self, label_id: str) -> pd.DataFrame:
@@ -108,54 +204,86 @@ class Report:
         return frame[frame["labels"].apply(lambda labels: label_id in labels)]
 
     @cached_property
+    def action_years(self) -> list[int]:
+        """Every year the action data speak of, and the report's year."""
+        return sorted({int(y) for y in self.data.action_years["year"].dropna()} | {self.year})
+
+    # -- figures ------------------------------------------------------------
+    @cached_property
     def key_figures(self) -> dict[str, float | int | None]:
-        """The summary's figures: the chapters' sentences and the key-figures table use these."""
-        events = self.year_events
-        held = [s for s in self.statuses if s.held]
-        lost = 0
-        for status in self.statuses:
-            before = self.status(status.label_id, self.params.year_start - dt.timedelta(days=1))
-            if before.held and not status.held:
-                lost += 1
-        upgraded = 0
-        for _, event in events[events["event"] == "level_changed"].iterrows():
-            previous = self.status(event["label_id"], event["date"] - dt.timedelta(days=1)).level
-            if previous is not None and not pd.isna(event["level"]) and int(event["level"]) > previous:
-                upgraded += 1
+        """The summary's figures: the summary's sentences and the key-figures table read these."""
+        changes = self.year_changes
         actions = self.year_actions
         counts = actions["status"].value_counts()
-        planned = [_num(v) for v in actions["budget_planned"]]
-        spent = [_num(v) for v in actions["budget_spent"]]
+        deadlines = self.deadlines
         return {
             "labels_total": len(self.statuses),
-            "labels_held": len(held),
-            "obtained": int((events["event"] == "awarded").sum()),
-            "renewed": int((events["event"] == "renewed").sum()),
-            "upgraded": upgraded,
-            "lost": lost,
-            "due_within_horizon": len(self.deadlines),
+            "labels_held": sum(1 for s in self.statuses if s.held),
+            "labels_unknown": sum(1 for s in self.statuses if s.state == UNKNOWN),
+            **{kind: len(changes[kind]) for kind in CHANGE_KINDS},
+            "renewals_due": sum(1 for d in deadlines if d.is_renewal),
+            "deadlines": len(deadlines),
             "actions_total": len(actions),
             **{f"actions_{name}": int(counts.get(name, 0)) for name in ACTION_STATUSES},
-            "budget_planned": sum(v for v in planned if v is not None) if any(v is not None for v in planned) else None,
-            "budget_spent": sum(v for v in spent if v is not None) if any(v is not None for v in spent) else None,
+            "actions_shared": int((actions["labels"].apply(len) > 1).sum()),
+            "budget_planned": total(actions["budget_planned"]),
+            "budget_spent": total(actions["budget_spent"]),
         }
 
     # -- deadlines ----------------------------------------------------------
     @cached_property
-    def deadlines(self) -> list[dict[str, object]]:
-        """Renewals and conventions ending, and events planned, within the horizon."""
-        start, end = self.params.reference_date, self.params.horizon_end
-        found: list[dict[str, object]] = []
-        for status in self.statuses:
-            until = status.valid_until
-            if status.held and until.value is not None and start < until.value <= end:
-                found.append({"date": until.value, "precision": until.precision,
-                              "label_id": status.label_id, "kind": "validity_end"})
-        upcoming = self.data.events[(self.data.events["date"] > start) & (self.data.events["date"] <= end)]
-        for _, event in upcoming.iterrows():
-            found.append({"date": event["date"], "precision": event["date_precision"],
-                          "label_id": event["label_id"], "kind": event["event"]})
-        return sorted(found, key=lambda d: (d["date"], d["label_id"]))
+    def deadlines(self) -> list[Deadline]:
+        """Renewals, conventions ending and planned events within the horizon, by date."""
+        from labels_report.deadlines import deadlines
+
+        return deadlines(self)
+
+    # -- year over year -----------------------------------------------------
+    @cached_property
+    def previous(self) -> Report | None:
+        """The report of the previous year (as at its 31 December) when the data hold that year."""
+        year = self.year - 1
+        if year not in self.data.years():
+            return None
+        params = dataclasses.replace(self.params, year=year, as_of=dt.date(year, 12, 31))
+        return Report(self.data, params, ())
+
+    # -- tables -------------------------------------------------------------
+    @cached_property
+    def _computed(self) -> dict[str, pd.DataFrame]:
+        return {}
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table of the report (raw values), computed once per report."""
+        from labels_report.tables import TABLES
+
+        if name not in self._computed:
+            self._computed[name] = TABLES[name](self)
+        return self._computed[name]
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the report with raw values, by the name of its CSV file, in report order."""
+        from labels_report.tables import TABLES
+
+        return {name: self.table(name) for name in TABLES}
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None or pd.isna(value) or value == "" else int(value)
+
+
+def level_words(cat: Catalogue, unit: str, level: int | None, level_max: int | None = None) -> str:
+    """A level in the label's unit: "3 fleurs", "2 étoiles sur 3"; the plain title when the
+    label has no unit; "non renseigné" when it has one but the level is not known."""
+    if not unit:
+        return cat.text("level.plain_title")
+    if level is None:
+        return cat.text("value.unknown")
+    text = unit_plural(cat, unit, level)
+    if level_max is not None:
+        text = cat.text("level.of_max", level=text, max=cat.number(level_max))
+    return text
 
 
 def unit_plural(cat: Catalogue, unit: str, level: int) -> str:

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "soissons"
 
 
-def plain_route(year: int, out: Path) -> None:
+def plain_route(year: int, out: Path, parallel: bool = False) -> None:
+    """One papermill call per notebook (a new kernel each), then nbconvert to HTML without code."""
     import papermill
 
     from labels_report.project import Project
@@ -48,32 +49,13 @@ def plain_route(year: int, out: Path) -> None:
             subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input",
                             str(executed)], check=True, capture_output=True)
 
-    for edition in ("conseil", "public"):
-        one_edition(edition)
-
-
-def plain_parallel_route(year: int, out: Path) -> None:
-    """The same, with the two editions in parallel (fair against our parallel editions)."""
-    import papermill
-
-    from labels_report.project import Project
-
-    project = Project(ROOT)
-    chapters = [ROOT / c for c in project.chapters(project.config())]
-
-    def one_edition(edition: str) -> None:
-        folder = out / edition
-        folder.mkdir(parents=True)
-        for notebook in chapters:
-            executed = folder / notebook.name
-            papermill.execute_notebook(str(notebook), str(executed), progress_bar=False, kernel_name="python3",
-                                       parameters={"data_dir": str(DATA), "year": year, "edition": edition,
-                                                   "lang": "fr", "output_dir": str(folder)})
-            subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input",
-                            str(executed)], check=True, capture_output=True)
-
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(one_edition, ("conseil", "public")))
+    editions = ("conseil", "public")
+    if parallel:
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(one_edition, editions))
+    else:
+        for edition in editions:
+            one_edition(edition)
 
 
 def our_route(year: int, out: Path) -> None:
@@ -99,7 +81,7 @@ def main() -> None:
     args = parser.parse_args()
     routes = {
         "plain papermill + nbconvert, editions one after another": plain_route,
-        "plain papermill + nbconvert, editions in parallel": plain_parallel_route,
+        "plain papermill + nbconvert, editions in parallel": lambda y, o: plain_route(y, o, parallel=True),
         "labels-report build (HTML + PDF, both editions)": our_route,
     }
     results = {}

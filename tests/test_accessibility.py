@@ -170,8 +170,8 @@ def test_nu_html_checker_finds_no_error(html_path: Path, vnu_messages: dict[str,
     errors = [m for m in vnu_messages[html_path.as_uri()] if m.get("type") in ("error", "non-document-error")]
     assert errors == [], "\n".join(f"line {m.get('lastLine')}: {m['message']} [{m.get('extract', '')}]"
                                    for m in errors[:20])
-    assert all(messages == [] or url in {p.as_uri() for p in [html_path]} or
-               all(m.get("type") != "error" for m in messages) for url, messages in vnu_messages.items())
+    # nothing reported against a file the checker could not attribute
+    assert all(m.get("type") != "error" for m in vnu_messages.get("?", []))
 
 
 # Structure (parsed HTML) ---------------------------------------------------------
@@ -345,8 +345,8 @@ def test_screenshots_at_375_and_1280_px_show_the_whole_page(html_path: Path, pho
         page = view.open(html_path)
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
         assert page.evaluate(OVERFLOW_JS) == []
-        shot = tmp_path / f"{html_path.parent.name}-{size['width']}.png"
-        page.screenshot(path=str(shot), full_page=True)
+        shot = tmp_path / f"{html_path.parent.name}-{size['width']}.jpg"
+        page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=60)
         with Image.open(shot) as image:
             assert image.width == size["width"]
             assert image.height > 3 * size["height"]  # the whole report, not one screen

@@ -248,9 +248,16 @@ def test_chapters_are_numbered_and_open_a_new_page(reader: pypdf.PdfReader) -> N
         assert squeeze(title) in squeeze(all_text[page]), title
 
 
-def test_running_header_and_page_n_of_m_after_the_cover(council, council_pdf: Path) -> None:
+def test_running_header_and_page_n_of_m_after_the_cover(council, council_pdf: Path,
+                                                        reader: pypdf.PdfReader) -> None:
     lang, _ = council
     want = expected_cover(lang)
+    pages = texts(reader)
+    total = len(pages)
+    assert f"{want['page']} 1 / {total}" not in pages[0]
+    for number, text in enumerate(pages[1:], 2):
+        assert f"{want['page']} {number} / {total}" in text, number
+        assert want["title"] in text and "Soissons" in text, number
     with pdfplumber.open(council_pdf) as document:
         total = len(document.pages)
         for number, page in enumerate(document.pages[1:], 2):

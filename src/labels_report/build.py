@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -62,7 +63,7 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
     from labels_report.load import load_dataset
     from labels_report.params import parse_as_of
 
-    say = progress or (lambda _m: None)
+    say = _serialised(progress or (lambda _m: None))
     proj = Project.find(project)
     data_path = _resolve(data_dir, proj.root)
     out_root = _resolve(out or "_output", proj.root)
@@ -78,10 +79,24 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
         return [f.result() for f in futures]
 
 
+def _serialised(progress: Progress) -> Progress:
+    """``progress`` called from parallel builds, one whole message at a time."""
+    lock = threading.Lock()
+
+    def say(message: str) -> None:
+        with lock:
+            progress(message)
+
+    return say
+
+
 def _resolve(path: Path | str, root: Path) -> Path:
+    """An absolute path as given; a relative one from the current folder when it exists
+    there, else from the project's folder (so ``--data data/x`` works from any subfolder)."""
     path = Path(path)
-    return (path if path.is_absolute() else Path.cwd() / path).resolve() if path.exists() or path.is_absolute() \
-        else (root / path).resolve()
+    if path.is_absolute() or path.exists():
+        return path.resolve()
+    return (root / path).resolve()
 
 
 def build_one(proj: Project, data: Dataset, params: ReportParams, engine: Engine, out_root: Path,
@@ -158,6 +173,7 @@ def _stage_and_publish(data: Dataset, params: ReportParams, engine: Engine, out_
     publish(staging, destination)
     shutil.rmtree(build_dir, ignore_errors=True)
     published = {fmt: destination / path.name for fmt, path in files.items()}
+    published["data"] = destination / "donnees"
     published["manifest"] = destination / "manifest.json"
     say(f"published {destination}")
     return BuildResult(params, destination, published, timings)

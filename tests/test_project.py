@@ -96,3 +96,35 @@ def test_quarto_engine_renders_the_executed_notebooks_without_running_them_again
     manifest = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["engine"] == "quarto"
     assert result.files["pdf"].read_bytes() == b"%PDF-1.7 fake"
+
+
+def test_built_in_engine_follows_the_format_options_of_quarto_yml(tmp_path):
+    from bs4 import BeautifulSoup
+    from pypdf import PdfReader
+
+    from labels_report.render import RenderInput, render_html, render_pdf
+
+    markdown = "# Premier chapitre\n\nTexte.\n\n## Une section\n\nTexte.\n\n# Second chapitre\n\nFin.\n"
+    metadata = {"title": "Essai", "subtitle": "Ville", "lang": "fr"}
+
+    def build(formats):
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        doc = RenderInput(folder, markdown, metadata, "essai", formats=formats)
+        return render_html(doc), render_pdf(doc)
+
+    html, pdf = build(Project(ROOT).config()["format"])
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    assert soup.select("nav.toc li") and "1" in soup.find("main").find("h2").get_text()
+    assert abs(float(PdfReader(pdf).pages[0].mediabox.width) - 595.28) < 1
+    assert "1 Premier chapitre" in "".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+    html, pdf = build({"html": {"toc": False, "number-sections": False},
+                       "typst": {"papersize": "a5", "toc": False, "number-sections": False}})
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    assert soup.find("main").find("h2").get_text(strip=True) == "Premier chapitre"
+    assert not soup.select("nav.toc li"), "no table of contents"
+    reader = PdfReader(pdf)
+    assert abs(float(reader.pages[0].mediabox.width) - 419.53) < 1, "A5"
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "1 Premier chapitre" not in text and "Premier chapitre" in text

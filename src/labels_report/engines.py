@@ -53,7 +53,7 @@ def _pandoc_render(job: RenderJob, formats: Sequence[str], progress: Callable[[s
 
     doc = RenderInput(build_dir=job.build_dir, markdown=job.markdown, metadata=dict(job.metadata),
                       basename=job.basename, source_date_epoch=job.source_date_epoch,
-                      report_dir=job.project_root / "report")
+                      report_dir=job.project_root / "report", formats=dict(job.config.get("format") or {}))
     renderers = {"html": render_html, "pdf": render_pdf}
     produced = {}
     for fmt in formats:

@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ FONTS_DIR = Path("fonts")
 MARKDOWN_READER = "markdown-raw_html-raw_tex-raw_attribute"
 PDF_STANDARDS = ["a-2b", "ua-1"]
 TOC_DEPTH = 2  # chapters and their sections
+_PAPER = re.compile(r"^[a-z0-9-]{1,24}$")
+_NUMBERING = re.compile(r"^[1aAiI](\.[1aAiI])*\.?$")
 DEFAULT_ACCENT = "#1f4e79"
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 # Backgrounds coloured text sits on (report.css: page, contents and downloads boxes).
@@ -89,6 +91,22 @@ class RenderInput:
     source_date_epoch: int | None = None
     report_dir: Path | None = None
     """The report/ folder to use; default: the project's (``REPORT_DIR``)."""
+    formats: Mapping[str, object] = field(default_factory=dict)
+    """The ``format`` section of ``_quarto.yml`` (``html``/``typst`` options such as
+    ``toc``, ``number-sections``, ``papersize``, ``section-numbering``), so that both
+    engines follow the same project file."""
+
+
+def _option(doc: RenderInput, fmt: str, key: str, default: object) -> object:
+    options = doc.formats.get(fmt)
+    return options.get(key, default) if isinstance(options, Mapping) else default
+
+
+def _format_arguments(doc: RenderInput, fmt: str, toc_depth: int) -> list[str]:
+    arguments = []
+    if _option(doc, fmt, "toc", True):
+        arguments += ["--toc", f"--toc-depth={toc_depth}"]
+    return arguments
 
 
 def render_html(doc: RenderInput) -> Path:
@@ -105,10 +123,9 @@ def render_html(doc: RenderInput) -> Path:
     html = _pandoc(doc.markdown, "html5", metadata, build_dir, report_dir, [
         f"--template={report_dir / HTML_TEMPLATE}",
         "--shift-heading-level-by=1",  # the title is the page's <h1>, chapters are <h2>
-        "--number-sections",
+        *(["--number-sections"] if _option(doc, "html", "number-sections", True) else []),
         "--section-divs",
-        "--toc",
-        f"--toc-depth={TOC_DEPTH + 1}",  # counted after the shift
+        *_format_arguments(doc, "html", TOC_DEPTH + 1),  # depth counted after the shift
     ])
     return _write_atomically(build_dir / f"{doc.basename}.html", html.encode("utf-8"))
 
@@ -123,10 +140,22 @@ def render_pdf(doc: RenderInput) -> Path:
     build_dir = _build_dir(doc)
     metadata = _metadata(doc, build_dir)
     report_dir = _report_dir(doc)
+    paper = str(_option(doc, "typst", "papersize", "a4"))
+    if not _PAPER.match(paper):
+        raise ParameterError(f"_quarto.yml format.typst.papersize is not a Typst paper name: {paper!r}")
+    metadata["papersize"] = paper
+    numbering = _option(doc, "typst", "section-numbering", "1.1")
+    if not _option(doc, "typst", "number-sections", True):
+        numbering = None
+    if numbering is not None and not _NUMBERING.match(str(numbering)):
+        raise ParameterError(f"_quarto.yml format.typst.section-numbering is not a numbering: {numbering!r}")
+    if numbering:
+        metadata["section-numbering"] = str(numbering)
+    else:
+        metadata["unnumbered-sections"] = True
     source = _pandoc(doc.markdown, "typst", metadata, build_dir, report_dir, [
         f"--template={report_dir / TYPST_TEMPLATE}",
-        "--toc",
-        f"--toc-depth={TOC_DEPTH}",
+        *_format_arguments(doc, "typst", TOC_DEPTH),
     ])
     typ_path = _write_atomically(build_dir / f"{doc.basename}.typ", source.encode("utf-8"))
     fonts = report_dir / FONTS_DIR

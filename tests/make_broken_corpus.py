@@ -253,6 +253,26 @@ def _wb_csv_too(folder: Path) -> None:
     shutil.move(folder / "labels-copie.csv", folder / "labels.csv")
 
 
+def _wb_edit(edit: Callable[[object], None]) -> Callable[[Path], None]:
+    """A mistake made in the workbook: save the data as a workbook, then ``edit`` it (openpyxl)."""
+
+    def apply(folder: Path) -> None:
+        from openpyxl import load_workbook
+
+        path = to_workbook(folder)
+        book = load_workbook(path)
+        edit(book)
+        book.save(path)
+
+    return apply
+
+
+def _rename_label(folder: Path, old: str, new: str) -> None:
+    for name in ("labels.csv", "label_events.csv", "actions.csv"):
+        path = folder / name
+        path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+
+
 def _fr(mutate: Callable[[Path], None]) -> Callable[[Path], None]:
     """A mistake made in the French Excel dialect: save as French Excel, then mutate."""
 
@@ -415,6 +435,28 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[Expect]]] = {
     "xlsx-not-a-workbook": (E, lambda d: (to_workbook(d).write_bytes(b"ceci n'est pas un classeur")),
                             [("workbook_unreadable", "donnees.xlsx", None, None, None)]),
     "xlsx-and-csv": (E, _wb_csv_too, [("source_ambiguous", "donnees.xlsx", None, None, None)]),
+    # -- more mistakes a clerk makes (each stops the build with its file, row, column and value)
+    "csv-quote-unclosed": (E, lambda d: replace_text(d / "actions.csv", "A02,Fleurissement", 'A02,"Fleurissement'),
+                           [("csv_quote_unclosed", "actions.csv", None, 3, None)]),
+    "csv-quote-misplaced": (E, lambda d: replace_text(d / "actions.csv", "Plan « écoles 3.0 »",
+                                                      '"Plan "écoles" 3.0"'),
+                            [("csv_quote_unclosed", "actions.csv", None, 2, None)]),
+    "date-two-digit-year": (E, lambda d: set_cell(d, "label_events.csv", 3, "date", "14/12/16"),
+                            [("date_two_digit_year", "label_events.csv", None, 3, "date")]),
+    "date-month-name-impossible": (E, lambda d: set_cell(d, "label_events.csv", 3, "date", "31 févr. 2017"),
+                                   [("date_invalid", "label_events.csv", None, 3, "date")]),
+    "public-cross": (E, lambda d: set_cell(d, "actions.csv", 2, "public", "X"),
+                     [("bool_invalid", "actions.csv", None, 2, "public")]),
+    "label-id-uppercase": (E, lambda d: _rename_label(d, "ville-fleurie", "Ville-Fleurie"),
+                           [("label_id_format", "labels.csv", None, 3, "label_id")]),
+    "town-yaml-tab": (E, lambda d: _town(d, 'insee_code: "02722"', '\tinsee_code: "02722"'),
+                      [("town_yaml_tab", "town.yml", None, 2, None)]),
+    "town-name-empty-quoted": (E, lambda d: _town(d, "name: Testville", 'name: ""'),
+                               [("value_required", "town.yml", None, 1, "name")]),
+    "xlsx-merged-cells": (E, _wb_edit(lambda b: b["actions"].merge_cells("E2:E3")),
+                          [("merged_cells", "donnees.xlsx", "actions", 2, "axis")]),
+    "xlsx-formula-without-value": (E, _wb_edit(lambda b: b["action_years"].__setitem__("E2", "=1000*500")),
+                                   [("formula_without_value", "donnees.xlsx", "action_years", 2, "budget_planned")]),
     # -- warnings (no error)
     "label-without-event": (W, lambda d: append_row(d, "labels.csv", {"label_id": "ville-internet",
                                                                        "name": "Ville Internet"}),

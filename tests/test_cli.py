@@ -109,3 +109,15 @@ def test_every_broken_data_set_stops_the_build(case, tmp_path, capsys):
             if part and part != "-":
                 assert part in err, f"{part!r} missing from:\n{err}"
     assert snapshot(out) == before
+
+
+def test_a_data_folder_that_does_not_exist_is_named(tmp_path, capsys):
+    from labels_report.cli import main
+
+    missing = tmp_path / "Château-Thierry"
+    code = main(["build", "--project", str(ROOT), "--data", str(missing), "--year", "2017",
+                 "--out", str(tmp_path / "out"), "--engine", "pandoc"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert str(missing) in err and "folder_missing" not in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.pdf"))

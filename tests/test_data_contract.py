@@ -146,12 +146,35 @@ def test_dates(text, bound, expected):
     assert parse_date(text, bound) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2017", "2017-02-31", "2017-13", "13/2017", "17", "14/12/16", "mai-14",
-                                  "2016/12/14", "demain"])
+@pytest.mark.parametrize("text", ["31/02/2017", "2017-02-31", "2017-13", "13/2017", "17", "mai-14",
+                                  "2016/12/14", "demain", "31 févr. 2017", "14 décembrier 2016", "14 déc. 16"])
 def test_impossible_or_unreadable_dates(text):
     with pytest.raises(CellError) as raised:
         parse_date(text)
     assert raised.value.code == "date_invalid"
+
+
+@pytest.mark.parametrize("text", ["14/12/16", "14.12.16", "14-12-16", "12/16"])
+def test_a_two_digit_year_is_refused_and_said_so(text):
+    """14/12/16 could be 1916 or 2016: never a guess, and the message says why."""
+    with pytest.raises(CellError) as raised:
+        parse_date(text)
+    assert raised.value.code == "date_two_digit_year"
+
+
+@pytest.mark.parametrize(("text", "bound", "expected"), [
+    ("14 déc. 2016", "start", (dt.date(2016, 12, 14), "day")),
+    ("14 décembre 2016", "start", (dt.date(2016, 12, 14), "day")),
+    ("1er mars 2020", "start", (dt.date(2020, 3, 1), "day")),
+    ("14-DEC-2016", "start", (dt.date(2016, 12, 14), "day")),
+    ("3 Août 2015", "start", (dt.date(2015, 8, 3), "day")),
+    ("février 2016", "end", (dt.date(2016, 2, 29), "month")),
+    ("Sept. 2014", "start", (dt.date(2014, 9, 1), "month")),
+    ("May 2014", "start", (dt.date(2014, 5, 1), "month")),
+])
+def test_dates_with_the_month_in_words(text, bound, expected):
+    """A month written in words, French or English, full or abbreviated, is unambiguous."""
+    assert parse_date(text, bound) == expected
 
 
 def test_workbook_dates():
@@ -444,3 +467,115 @@ def test_town_yml_wins_over_the_workbooks_town_sheet(tmp_path):
     issues = check(folder, year=YEAR)
     assert [(i.code, i.file, i.sheet) for i in issues] == [("town_sheet_ignored", "donnees.xlsx", "town")]
     assert load_dataset(folder).town.name == "Testville-sur-Aisne"
+
+
+# -- what a clerk's tools produce: accepted when it can only mean one thing ---------------
+
+def _rewrite_csv(folder: Path, file: str, *, delimiter: str = ",", encoding: str = "utf-8", prefix: bytes = b"",
+                 header=None, line_end: str = "\n", trailing: str = "", extra_lines: dict[int, str] | None = None,
+                 cells: dict[tuple[int, str], str] | None = None) -> None:
+    """Write ``file`` again from the minimal data: another dialect, a header typed differently,
+    a trailing separator on every line, extra lines (blank, titles) as line N, changed cells."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((BASE / file).read_text("utf-8"), newline="")))
+    for (row, column), value in (cells or {}).items():
+        rows[row - 1][rows[0].index(column)] = value
+    if header is not None:
+        rows[0] = [header(name) for name in rows[0]]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=line_end).writerows(rows)
+    lines = [line + trailing for line in buffer.getvalue().split(line_end)[:-1]]
+    for number, text in sorted((extra_lines or {}).items()):  # the line numbers they end up at
+        lines.insert(number - 1, text)
+    (folder / file).write_bytes(prefix + (line_end.join(lines) + line_end).encode(encoding))
+
+
+def _all_csv(folder: Path, **options) -> None:
+    for table in TABLES.values():
+        _rewrite_csv(folder, table.file, **options)
+
+
+ACCEPTED: dict[str, object] = {
+    "tab-separated": lambda d: _all_csv(d, delimiter="\t"),
+    "utf16-bom-tab (Excel 'Unicode text')": lambda d: _all_csv(d, delimiter="\t", encoding="utf-16"),
+    "utf16-le-without-bom": lambda d: _all_csv(d, delimiter="\t", encoding="utf-16-le"),
+    "utf16-be-without-bom": lambda d: _rewrite_csv(d, "labels.csv", encoding="utf-16-be"),
+    "semicolon-utf8-bom": lambda d: _all_csv(d, delimiter=";", prefix=b"\xef\xbb\xbf", line_end="\r\n"),
+    "header-case-and-spaces": lambda d: _rewrite_csv(d, "labels.csv", header=lambda n: n.upper() + " "),
+    "header-words": lambda d: _rewrite_csv(d, "labels.csv", header=lambda n: " " + n.replace("_", " ").title()),
+    "header-hyphens": lambda d: _rewrite_csv(d, "action_years.csv", header=lambda n: n.replace("_", "-")),
+    "trailing-separator (Excel)": lambda d: _all_csv(d, delimiter=";", trailing=";", line_end="\r\n"),
+    "blank-lines-in-the-middle": lambda d: _rewrite_csv(d, "label_events.csv", extra_lines={3: "", 4: ",,,,,,,,",
+                                                                                          5: "   "}),
+    "excel-sep-line": lambda d: _rewrite_csv(d, "labels.csv", delimiter=";", extra_lines={1: "sep=;"}),
+    "title-above-the-header": lambda d: _rewrite_csv(d, "actions.csv", extra_lines={1: "Actions de la ville,,,",
+                                                                                   2: ""}),
+    "amounts-french-and-dotted-thousands": lambda d: _rewrite_csv(
+        d, "action_years.csv", delimiter=";",
+        cells={(2, "budget_spent"): "450 000,50 €", (2, "budget_planned"): "500.000,00", (5, "budget_spent"): "7 999,99"}),
+    "percent-sign": lambda d: _rewrite_csv(d, "action_years.csv", cells={(2, "progress"): "40 %",
+                                                                         (3, "progress"): "80%"}),
+    "oui-non-in-capitals": lambda d: _rewrite_csv(d, "actions.csv", cells={(2, "public"): "Oui", (3, "public"): "NON"}),
+    "month-in-words": lambda d: _rewrite_csv(d, "label_events.csv", cells={(3, "date"): "14 déc. 2016",
+                                                                           (4, "date"): "juin 2015"}),
+}
+
+
+@pytest.mark.parametrize("variant", ACCEPTED)
+def test_unambiguous_variants_load_to_the_same_data(variant, tmp_path):
+    """What Excel and clerks produce that can only mean one thing is read as the minimal data set,
+    with no error and no warning."""
+    folder = shutil.copytree(BASE, tmp_path / "testville")
+    ACCEPTED[variant](folder)
+    assert check(folder, year=YEAR) == []
+    _, expected = _frames(BASE)
+    _, tables = _frames(folder)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(tables[name].drop(columns=["_row"]), frame.drop(columns=["_row"]),
+                                      obj=f"{variant}: {name}")
+
+
+def test_row_numbers_stay_the_spreadsheets_after_skipped_lines(tmp_path):
+    """Blank lines, a title and Excel's "sep=" line are skipped, and rows keep the numbers the clerk sees."""
+    folder = shutil.copytree(BASE, tmp_path / "testville")
+    _rewrite_csv(folder, "labels.csv", delimiter=";", extra_lines={1: "sep=;", 2: "Nos labels", 3: ""})
+    _rewrite_csv(folder, "label_events.csv", extra_lines={3: ""}, cells={(4, "date"): "31/02/2015"})
+    issues = check(folder, year=YEAR)
+    assert [(i.code, i.file, i.row, i.column) for i in issues] == [("date_invalid", "label_events.csv", 5, "date")]
+    data = load_dataset(BASE)
+    _rewrite_csv(folder, "label_events.csv", extra_lines={3: ""})
+    assert load_dataset(folder).labels["_row"].tolist() == [r + 3 for r in data.labels["_row"]]
+
+
+def _workbook_variant(folder: Path, edit) -> None:
+    from openpyxl import load_workbook
+
+    path = to_workbook(folder)
+    book = load_workbook(path)
+    edit(book)
+    book.save(path)
+
+
+WORKBOOK_ACCEPTED = {
+    "empty-first-row": lambda b: b["labels"].insert_rows(1),
+    "title-then-header-on-row-2": lambda b: (b["actions"].insert_rows(1), b["actions"].__setitem__("A1", "Actions")),
+    "merged-title-above-the-header": lambda b: (b["actions"].insert_rows(1), b["actions"].__setitem__("A1", "Actions"),
+                                                b["actions"].merge_cells("A1:F1")),
+    "header-case-and-spaces": lambda b: b["labels"].__setitem__("A1", " Label ID "),
+}
+
+
+@pytest.mark.parametrize("variant", WORKBOOK_ACCEPTED)
+def test_workbook_variants_load_to_the_same_data(variant, tmp_path):
+    reference = shutil.copytree(BASE, tmp_path / "reference" / "testville")
+    to_workbook(reference)
+    folder = shutil.copytree(BASE, tmp_path / "variant" / "testville")
+    _workbook_variant(folder, WORKBOOK_ACCEPTED[variant])
+    assert check(folder, year=YEAR) == []
+    _, expected = _frames(reference)
+    _, tables = _frames(folder)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(tables[name].drop(columns=["_row"]), frame.drop(columns=["_row"]),
+                                      obj=f"{variant}: {name}")

@@ -256,7 +256,8 @@ TOWN_KEYS: dict[str, TownKey] = {
         TownKey("slug", example="soissons"),
     )
 }
-"""``town.yml`` keys. ``slug`` is informative: the town's slug is its folder's name."""
+"""``town.yml`` keys. ``slug`` is informative: the town's slug is its folder's name, made safe for a
+file name (``Château Thierry`` -> ``chateau-thierry``)."""
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 TEXTS_FOLDER = "texts"

@@ -34,6 +34,7 @@ from labels_report.contract import (
 from labels_report.errors import DataError, Issue
 from labels_report.i18n import LOCALES, catalogue
 from labels_report.model import Dataset, Town
+from labels_report.newtown import slugify
 from labels_report.reading import (
     CellError,
     RawTable,
@@ -68,6 +69,10 @@ class _Loaded:
     workbook_unread: bool = False
     """A workbook is there but could not be used: its town sheet may be the missing town."""
     texts: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    def complete(self, table: str) -> bool:
+        """The table was read, to its last row."""
+        return table in self.raws and self.raws[table].complete
 
     def where(self, table: str) -> str:
         """``labels.csv`` or ``donnees.xlsx [labels]``: where a table was read from."""
@@ -228,8 +233,14 @@ def _town_yml(path: Path, rel: str, found: _Loaded) -> list[tuple[int | None, st
         root = yaml.compose(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:
         # where the faulty construct starts (an unclosed quote) is where the clerk must look
+        tab = next((number for number, line in enumerate(text.splitlines(), start=1)
+                    if re.match(r"[ ]*\t", line) and line.strip()), None)
+        if tab is not None:
+            found.issues.append(Issue("error", "town_yaml_tab", rel, row=tab))
+            return None
         scanning = str(getattr(exc, "context", "") or "").startswith("while scanning")
-        mark = getattr(exc, "context_mark", None) if scanning else getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "context_mark", None) if scanning else None
+        mark = mark or getattr(exc, "problem_mark", None)
         found.issues.append(Issue("error", "town_yaml_invalid", rel, row=mark.line + 1 if mark else None))
         return None
     if not isinstance(root, yaml.MappingNode):
@@ -297,13 +308,16 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
         else:
             found.sources[logo_path.as_posix()] = sha256(data_dir / logo_path)
     slug = values.get("slug", "")
-    if slug and slug != data_dir.name:
+    # The town's slug names the output folder and files: the data folder's name made safe
+    # for a file name and a URL ("Château Thierry" -> "chateau-thierry"), else the town's.
+    folder_slug = slugify(data_dir.resolve().name)
+    if slug and slug != data_dir.name and slug != folder_slug:
         found.issues.append(Issue("warning", "town_slug_mismatch", file, sheet, rows.get("slug"), "slug", slug,
                                   {"folder": data_dir.name}))
     if len([i for i in found.issues if i.severity == "error"]) > before:
         return
     found.town = Town(
-        slug=data_dir.resolve().name,
+        slug=folder_slug or slugify(values["name"]) or "commune",
         name=values["name"],
         insee_code=insee.upper(),
         department=values.get("department", ""),
@@ -481,8 +495,8 @@ def _pandera_issues(failures: pd.DataFrame, codes: dict[tuple[str, int], str], f
 def _cross_check(found: _Loaded, lang: str) -> None:
     labels, events = found.frames["labels"], found.frames["label_events"]
     actions, years = found.frames["actions"], found.frames["action_years"]
-    label_ids = set(labels["label_id"]) if "labels" in found.raws else None
-    action_ids = set(actions["action_id"]) if "actions" in found.raws else None
+    label_ids = set(labels["label_id"]) if found.complete("labels") else None
+    action_ids = set(actions["action_id"]) if found.complete("actions") else None
     issues = found.issues
 
     def issue(code: str, table: str, frame_row: pd.Series, column: str, value: object = None,
@@ -573,7 +587,7 @@ def _read_texts(data_dir: Path, found: _Loaded) -> None:
     folder = data_dir / TEXTS_FOLDER
     if not folder.is_dir():
         return
-    label_ids = set(found.frames["labels"]["label_id"]) if "labels" in found.raws else None
+    label_ids = set(found.frames["labels"]["label_id"]) if found.complete("labels") else None
     for entry in sorted(folder.iterdir()):
         rel = f"{TEXTS_FOLDER}/{entry.name}"
         if entry.name.startswith("."):
@@ -611,7 +625,7 @@ def _read_texts(data_dir: Path, found: _Loaded) -> None:
 
 
 def _load_warnings(found: _Loaded) -> list[Issue]:
-    if "labels" not in found.raws or "label_events" not in found.raws:
+    if not found.complete("labels") or not found.complete("label_events"):
         return []
     labels, events = found.frames["labels"], found.frames["label_events"]
     warnings: list[Issue] = []

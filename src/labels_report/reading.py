@@ -1,9 +1,18 @@
 """Reading what staff produce, with no flags to set.
 
 **CSV files** are read in UTF-8 (with or without BOM) or, when the bytes are
-not valid UTF-8, in Windows-1252 (what French Excel writes). UTF-16 with a BOM
-(Excel's "Unicode text") is read too. The separator (``;``, ``,`` or tab) is
-the one that splits the header line into the contract's column names.
+not valid UTF-8, in Windows-1252 (what French Excel writes). UTF-16 (Excel's
+"Unicode text"), with or without a BOM, is read too. The separator (``;``,
+``,`` or tab) is the one that splits the header line into the contract's
+column names; a first line ``sep=;`` (Excel's own hint) is skipped.
+
+**The header** is the first row, unless rows holding a title (one cell each)
+come first: ``Labels de la ville`` above the header is skipped, as are blank
+rows. Column names are matched ignoring case, surrounding spaces, and spaces
+or hyphens in place of ``_`` (``Label ID`` is ``label_id``). A quote left
+open (``"Jardins`` with no closing ``"``) is an error on its row rather than a
+cell that swallows the rest of the file. In a workbook, merged cells across
+the table's rows and formulas without a computed value are errors.
 
 **One workbook** (``.xlsx``) may replace the CSV files: a sheet per table, named
 like the table, with the same header row. Cells typed by Excel (dates, numbers,
@@ -18,8 +27,11 @@ spans several lines) and the Excel row number in a workbook.
 
 * dates are French: ``dd/mm/yyyy`` (``12/01/2017`` is the 12th of January,
   never December the 1st), or ISO ``yyyy-mm-dd``; a date known to the month is
-  ``yyyy-mm`` or ``mm/yyyy``, to the year ``yyyy``. A date that does not exist
-  (``31/02/2017``, ``2017-02-31``) is an error;
+  ``yyyy-mm`` or ``mm/yyyy``, to the year ``yyyy``. A month may be written in
+  words, in French or English, in full or abbreviated (``14 déc. 2016``,
+  ``1er mars 2020``, ``décembre 2016``). A date that does not exist
+  (``31/02/2017``, ``2017-02-31``) is an error, and so is a two-digit year
+  (``14/12/16``: 1916 or 2016?);
 * numbers accept spaces (also no-break and narrow no-break spaces) as thousands
   separators, a decimal comma or point, and in an amount a ``€``/``EUR`` sign:
   ``500 000 €``, ``500 000,50 €``. A number that reads two ways (``1.234``,
@@ -40,6 +52,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +104,9 @@ class RawTable:
     """(row number as the clerk sees it, column -> raw cell: ``str`` or :class:`XlCell`)."""
     decimal_mark: str | None = None
     """The decimal mark the file's dialect implies, if any."""
+    complete: bool = True
+    """False when the rows after a reading error (an unclosed quote) could not be read: other
+    tables' references to it are not checked (they would all look unknown)."""
 
 
 # -- cells ------------------------------------------------------------------------
@@ -153,6 +169,34 @@ _DATE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+MONTH_WORDS: dict[str, int] = {
+    word: number
+    for number, words in enumerate((
+        ("janvier", "janv", "jan", "january"), ("fevrier", "fevr", "fev", "february", "feb"),
+        ("mars", "march", "mar"), ("avril", "avr", "april", "apr"), ("mai", "may"), ("juin", "june", "jun"),
+        ("juillet", "juil", "july", "jul"), ("aout", "august", "aug"),
+        ("septembre", "sept", "sep", "september"), ("octobre", "oct", "october"),
+        ("novembre", "nov", "november"), ("decembre", "dec", "december"),
+    ), start=1)
+    for word in words
+}
+"""Month names and their usual abbreviations, French and English, without accents."""
+
+_WORDED_DATE = re.compile(r"(?:(?P<d>\d{1,2})(?:er)?[\s\-]+)?(?P<m>[a-z]+)\.?[\s\-]+(?P<y>\d{4})")
+_TWO_DIGIT_YEAR = re.compile(r"(?:\d{1,2}[/.\-])?\d{1,2}[/.\-]\d{2}")
+
+
+def _worded_date(text: str) -> tuple[int, int, int | None] | None:
+    """``14 déc. 2016`` -> (2016, 12, 14); ``décembre 2016`` -> (2016, 12, None)."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    match = _WORDED_DATE.fullmatch(" ".join(folded.split()))
+    if not match or match.group("m") not in MONTH_WORDS:
+        return None
+    day = match.group("d")
+    return int(match.group("y")), MONTH_WORDS[match.group("m")], int(day) if day else None
+
+
 # 1 January 1900 .. 31 December 1927 as Excel serial numbers 1000..9999: a year
 # typed into a date-formatted cell becomes such a date (2014 -> 06/07/1905).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -185,6 +229,17 @@ def parse_date(raw: object, bound: str = "start") -> tuple[dt.date, str]:
             return _partial_date(int(value), None, bound), "year"
         raise CellError("date_invalid")
     text = _text(raw) or ""
+    worded = _worded_date(text)
+    if worded is not None:
+        year, month, day = worded
+        try:
+            if day is None:
+                return _partial_date(year, month, bound), "month"
+            return dt.date(year, month, day), "day"
+        except ValueError:
+            raise CellError("date_invalid") from None
+    if _TWO_DIGIT_YEAR.fullmatch(text):
+        raise CellError("date_two_digit_year")
     for pattern, precision in _DATE_FORMS:
         match = pattern.match(text)
         if not match:
@@ -377,6 +432,20 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` for UTF-16 text saved without a BOM (a NUL byte beside
+    almost every character, always on the same side), else None."""
+    head = data[:4096]
+    head = head[: len(head) - len(head) % 2]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) == 0:
+            return codec
+    return None
+
+
 def decode(data: bytes) -> str | None:
     """The text of a file: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; None if binary."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -384,21 +453,32 @@ def decode(data: bytes) -> str | None:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             return None
-    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:8192]:
-        return None  # a zip (an .xlsx renamed .csv), an image, ...
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    if data.startswith(b"PK\x03\x04"):
+        return None  # a zip (an .xlsx renamed .csv)
+    utf16 = _bomless_utf16(data)
+    if utf16 is not None:
         try:
-            text = data.decode("cp1252")
+            text = data.decode(utf16)
         except UnicodeDecodeError:
             return None
+    elif b"\x00" in data[:8192]:
+        return None  # an image, ...
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                return None
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
     return None if controls > 2 else text
 
 
 def _header_name(value: object) -> str:
-    return str(value if value is not None else "").strip().lstrip("\ufeff").strip().lower()
+    """A header cell as a column name: ``" Label ID "`` and ``Label-Id`` are ``label_id``."""
+    text = str(value if value is not None else "").replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
 
 
 def _known(names: Iterable[str], table: Table) -> int:
@@ -453,33 +533,94 @@ def _rows(records: Iterable[tuple[int, list[object]]], table: Table, file: str, 
     return rows, issues
 
 
+HEADER_SEARCH = 10
+"""How many non-empty rows the header may be preceded by (title rows, one cell each)."""
+
+
+def find_header(rows: list[tuple[int, list[str]]], table: Table) -> tuple[int, list[str]] | None:
+    """The header among the first non-empty ``rows`` (row number, cells): the row naming the most
+    columns of the contract. A later row is preferred to the first only when it names at least
+    two, and only when every row above it holds at most one value (a title)."""
+    candidates = rows[:HEADER_SEARCH]
+    if not candidates:
+        return None
+    first = candidates[0]
+    best, score = first, _known((_header_name(c) for c in first[1]), table)
+    for index, (number, cells) in enumerate(candidates[1:], start=1):
+        found = _known((_header_name(c) for c in cells), table)
+        above = candidates[:index]
+        titles = all(sum(1 for c in row if not is_empty(c)) <= 1 for _, row in above)
+        if found > score and found >= 2 and titles:
+            best, score = (number, cells), found
+    return best
+
+
+def _csv_records(text: str, separator: str) -> tuple[list[tuple[int, list[str]]], tuple[int, int] | None]:
+    """(record number, cells) of every record, and (record number, line) where a quote is left
+    open or misplaced, if anywhere (the records after it are not read)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return records, None
+        except csv.Error:
+            return records, (len(records) + 1, line)
+        records.append((len(records) + 1, cells))
+
+
 def read_csv(path: Path, rel: str, table: Table) -> tuple[RawTable | None, list[Issue]]:
     """One table from a CSV file; None when the file cannot be read as one."""
     data = path.read_bytes()
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-        return None, [Issue("error", "file_empty", rel, params={"expected": ", ".join(table.column_names)})]
+    expected = ", ".join(table.column_names)
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf") or not data.replace(b"\x00", b"").strip(b" \t\r\n\xef\xbb\xbf\xff\xfe"):
+        return None, [Issue("error", "file_empty", rel, params={"expected": expected})]
     text = decode(data)
     if text is None:
-        return None, [Issue("error", "csv_not_text", rel, params={"expected": ", ".join(table.column_names)})]
+        return None, [Issue("error", "csv_not_text", rel, params={"expected": expected})]
     lines = text.splitlines()
-    header_index = next(i for i, line in enumerate(lines) if line.strip())
-    header_line = lines[header_index]
-    best, separator = 0, ""
+    # "sep=;" on the first line is Excel's hint for the separator: not a row of the table
+    skip = 1 if lines and re.fullmatch(r"\s*sep=.\s*", lines[0].lstrip("\ufeff"), flags=re.IGNORECASE) else 0
+    if skip:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        lines = lines[1:]
+    non_empty = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
+    if not non_empty:
+        return None, [Issue("error", "file_empty", rel, params={"expected": expected})]
+    best, separator, header_line = -1, ",", non_empty[0]
     for candidate in SEPARATORS:
-        names = [_header_name(n) for n in next(csv.reader([header_line], delimiter=candidate))]
-        score = _known(names, table)
+        rows = [(n, next(csv.reader([line], delimiter=candidate), [])) for n, line in non_empty[:HEADER_SEARCH]]
+        found = find_header(rows, table)
+        if found is None:
+            continue
+        score = _known((_header_name(c) for c in found[1]), table)
         if score > best:
             best, separator = score, candidate
-    if not best:
-        return None, [Issue("error", "header_unrecognised", rel, row=header_index + 1,
-                            value=header_line[:80], params={"expected": ", ".join(table.column_names)})]
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-    names = [_header_name(n) for n in records[header_index]]
-    positions, unnamed, issues = check_header(names, table, rel, None, header_index + 1, _csv_letter)
-    body = ((i + 1, list(cells)) for i, cells in enumerate(records) if i > header_index)
+            header_line = next((n, line) for n, line in non_empty if n == found[0])
+    if best <= 0:
+        return None, [Issue("error", "header_unrecognised", rel, row=non_empty[0][0] + skip,
+                            value=non_empty[0][1][:80], params={"expected": expected})]
+    records, quote_error = _csv_records(text, separator)
+    issues: list[Issue] = []
+    if quote_error is not None:
+        number, line = quote_error
+        shown = lines[line - 1] if 0 < line <= len(lines) else ""
+        issues.append(Issue("error", "csv_quote_unclosed", rel, row=number + skip, value=shown.strip()[:60]))
+    records = [(number + skip, cells) for number, cells in records]
+    header_number = next((number for number, cells in records if number - skip >= header_line[0]
+                          and any(c.strip() for c in cells)), None)
+    if header_number is None:
+        return None, issues
+    header_cells = next(cells for number, cells in records if number == header_number)
+    names = [_header_name(n) for n in header_cells]
+    positions, unnamed, header_issues = check_header(names, table, rel, None, header_number, _csv_letter)
+    body = ((number, list(cells)) for number, cells in records if number > header_number)
     rows, row_issues = _rows(body, table, rel, None, positions, unnamed, len(names), _csv_letter)
-    raw = RawTable(table, rel, None, tuple(positions), rows, "," if separator == ";" else None)
-    return raw, issues + row_issues
+    raw = RawTable(table, rel, None, tuple(positions), rows, "," if separator == ";" else None,
+                   complete=quote_error is None)
+    return raw, issues + header_issues + row_issues
 
 
 @dataclass
@@ -513,12 +654,16 @@ def read_workbook(path: Path, rel: str) -> tuple[Workbook | None, list[Issue]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        # not read-only: merged cells are only known to a fully loaded sheet
+        book = load_workbook(path, read_only=False, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
         return None, [Issue("error", "workbook_unreadable", rel, params={"reason": type(exc).__name__})]
     issues: list[Issue] = []
     tables: dict[str, RawTable] = {}
     town: list[tuple[int, str, object]] | None = None
+    formula_issues: list[Issue] = []
+    any_calculated = False
     try:
         sheets = {name.strip().lower(): name for name in book.sheetnames}
         for table in TABLES.values():
@@ -528,7 +673,10 @@ def read_workbook(path: Path, rel: str) -> tuple[Workbook | None, list[Issue]]:
                                     params={"expected": ", ".join(TABLES)}))
                 continue
             records = _sheet_records(book[sheet])
-            header = next(((n, cells) for n, cells in records if not all(is_empty(c) for c in cells)), None)
+            filled = [(n, cells) for n, cells in records if not all(is_empty(c) for c in cells)]
+            header = find_header([(n, [c.value for c in cells]) for n, cells in filled], table)
+            if header is not None:
+                header = next((n, cells) for n, cells in filled if n == header[0])
             if header is None:
                 # an empty sheet is an empty table, like a CSV holding only its header
                 issues.append(Issue("error", "sheet_empty", rel, sheet, value=sheet,
@@ -543,10 +691,18 @@ def read_workbook(path: Path, rel: str) -> tuple[Workbook | None, list[Issue]]:
                 continue
             positions, unnamed, found = check_header(names, table, rel, sheet, header_row, _xl_letter)
             issues += found
+            issues += _merged_cells(book[sheet], table, rel, sheet, header_row, positions)
+            uncalculated, calculated = _formulas(formulas[sheet], records, rel, sheet, header_row, positions)
+            formula_issues += uncalculated
+            any_calculated = any_calculated or calculated
             body = ((n, cells) for n, cells in records if n > header_row)
             rows, row_issues = _rows(body, table, rel, sheet, positions, unnamed, len(names), _xl_letter)
             issues += row_issues
             tables[table.name] = RawTable(table, rel, sheet, tuple(positions), rows, None)
+        if not any_calculated:
+            # a workbook Excel saved holds every formula's value (an empty one may be a formula's
+            # result); one with no value at all was written by a program that does not calculate
+            issues += formula_issues
         if TOWN_SHEET in sheets:
             town = []
             for number, cells in _sheet_records(book[sheets[TOWN_SHEET]]):
@@ -557,4 +713,48 @@ def read_workbook(path: Path, rel: str) -> tuple[Workbook | None, list[Issue]]:
             return Workbook(rel, tables, town, sheets[TOWN_SHEET]), issues
     finally:
         book.close()
+        formulas.close()
     return Workbook(rel, tables, town), issues
+
+
+def _column_at(positions: dict[str, int], index: int) -> str | None:
+    return next((name for name, position in positions.items() if position == index), None)
+
+
+def _merged_cells(ws, table: Table, file: str, sheet: str, header_row: int,
+                  positions: dict[str, int]) -> list[Issue]:
+    """Merged cells over the table's rows: only the first of them holds the value, the others
+    would silently read as empty. A title merged above the header does no harm."""
+    issues = []
+    for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        if merged.max_row < header_row:
+            continue
+        issues.append(Issue("error", "merged_cells", file, sheet, merged.min_row,
+                            _column_at(positions, merged.min_col - 1), merged.coord))
+    return issues
+
+
+def _formulas(ws, records: list[tuple[int, list[XlCell]]], file: str, sheet: str, header_row: int,
+              positions: dict[str, int]) -> tuple[list[Issue], bool]:
+    """The formula cells below the header that hold no computed value (they would read as
+    empty), and whether any formula cell holds one."""
+    values = {number: cells for number, cells in records}
+    issues = []
+    calculated = False
+    for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        if number <= header_row:
+            continue
+        for index, cell in enumerate(row):
+            formula = getattr(cell, "value", None)
+            is_formula = (isinstance(formula, str) and formula.startswith("=")) or (
+                formula is not None and not isinstance(formula, (str, int, float, bool, dt.date, dt.time, dt.timedelta)))
+            if not is_formula:
+                continue
+            shown = values.get(number, [])
+            if index < len(shown) and not is_empty(shown[index]):
+                calculated = True
+                continue
+            text = formula if isinstance(formula, str) else str(getattr(formula, "text", "") or "")
+            issues.append(Issue("error", "formula_without_value", file, sheet, number,
+                                _column_at(positions, index), text[:60], {"cell": f"{_xl_letter(index)}{number}"}))
+    return issues, calculated

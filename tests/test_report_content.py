@@ -93,12 +93,14 @@ def independent_figures(folder: Path, year: int, public: bool = False, months: i
     ids = [row["label_id"] for row in labels]
     held_now = {i for i in ids if label_state(events, i, as_of)[0] == "held"}
     in_year = [e for e in events if start <= parse(e["date"]) <= as_of]
-    upgraded = set()
+    upgraded, downgraded = set(), set()
     for e in in_year:
         if e["event"] in HELD_EVENTS and e["level"]:
             state, level, _ = label_state(events, e["label_id"], parse(e["date"]) - dt.timedelta(days=1))
             if state == "held" and level is not None and int(e["level"]) > level:
                 upgraded.add(e["label_id"])
+            if state == "held" and level is not None and int(e["level"]) < level:
+                downgraded.add(e["label_id"])
     deadlines = [e for e in events if as_of < parse(e["date"]) <= end]
     validity_ends = [i for i in held_now if (u := label_state(events, i, as_of)[2]) and as_of < u <= end]
 
@@ -120,6 +122,7 @@ def independent_figures(folder: Path, year: int, public: bool = False, months: i
         "obtained": len({e["label_id"] for e in in_year if e["event"] == "awarded"}),
         "renewed": len({e["label_id"] for e in in_year if e["event"] == "renewed"}),
         "upgraded": len(upgraded),
+        "downgraded": len(downgraded),
         "lost": len({i for i in ids if label_state(events, i, eve)[0] == "held"} - held_now),
         "renewals_due": len(validity_ends) + len([e for e in deadlines if e["event"] == "renewed"]),
         "deadlines": len(deadlines) + len(validity_ends),

@@ -38,6 +38,19 @@ class Chapter:
         self.report = report
         self.output_dir = output_dir
         self.cat = report.cat
+        self.anchors: set[str] = set()
+
+    def anchor(self, prefix: str, ident: str) -> str:
+        """A section identifier for ``ident`` that no other section of the chapter has: two
+        identifiers the clerk typed differently ("A 1", "a-1", "城1", "市1") must not give two
+        sections the same anchor."""
+        base = candidate = anchor(prefix, ident)
+        number = 1
+        while candidate in self.anchors:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.anchors.add(candidate)
+        return candidate
 
     def t(self, key: str, **params: object) -> str:
         return self.cat.text(key, **params)
@@ -75,6 +88,7 @@ class Chapter:
 
 
 def anchor(prefix: str, ident: str) -> str:
+    """``label-ville-fleurie``: an identifier made of ``[a-z0-9-]`` only, whatever ``ident`` holds."""
     return f"{prefix}-{_ANCHOR_UNSAFE.sub('-', ident).strip('-').lower() or 'x'}"
 
 
@@ -108,14 +122,20 @@ def summary_sentences(ch: Chapter) -> list[Md]:
     k = r.key_figures
     year = r.year
     town = r.data.town.name
-    labels = [ch.n("summary.held", k["labels_held"], town=town, date=ch.as_of, total=cat.number(k["labels_total"]))]
+    if not k["labels_total"]:
+        labels = [ch.t("summary.no_labels", town=town)]
+    else:
+        labels = [ch.n("summary.held", k["labels_held"], town=town, date=ch.as_of,
+                       total=cat.number(k["labels_total"]))]
     unknown = [s.label_id for s in r.statuses if s.state == "unknown"]
     if unknown:
         labels.append(ch.n("summary.unknown", len(unknown), names=ch.names(unknown)))
     changes = [ch.n(f"summary.change.{kind}", len(ids), names=ch.names(ids))
                for kind, ids in r.year_changes.items() if ids]
-    labels.append(ch.t("summary.changes", year=year, changes=join_names(cat, changes)) if changes
-                  else ch.t("summary.no_change", year=year))
+    if changes:
+        labels.append(ch.t("summary.changes", year=year, changes=join_names(cat, changes)))
+    elif k["labels_total"]:
+        labels.append(ch.t("summary.no_change", year=year))
 
     actions: list[str] = []
     if k["actions_total"] == 0:
@@ -272,8 +292,12 @@ def timeline_alt(ch: Chapter) -> str:
 def labels(ch: Chapter) -> Md:
     r = ch.report
     year = r.year
-    blocks: list[str] = [md.heading(1, ch.t("chapter.labels"), "labels"),
-                         md.paragraph(ch.t("labels.intro", date=ch.as_of))]
+    blocks: list[str] = [md.heading(1, ch.t("chapter.labels"), "labels")]
+    if not r.label_ids:
+        # a town with no label yet: no empty table, no empty timeline
+        blocks.append(md.paragraph(ch.t("labels.none")))
+        return md.join(blocks)
+    blocks.append(md.paragraph(ch.t("labels.intro", date=ch.as_of)))
     blocks.append(ch.render(ch.table("statut-des-labels"), STATUS_COLUMNS,
                             ch.t("labels.status_caption", date=ch.as_of), "tbl-label-status"))
     path, rel = ch.figure_path("label-timeline")
@@ -284,7 +308,7 @@ def labels(ch: Chapter) -> Md:
                             ch.data_link("chronologie-des-labels")))
     blocks.append(md.paragraph(ch.t("fig.timeline.reading")))
 
-    blocks.append(md.heading(2, ch.t("labels.events_title", year=year), "label-events"))
+    blocks.append(md.heading(2, ch.t("labels.events_title", year=year), "labels-year-events"))
     events = ch.table("evenements-de-l-annee")
     if events.empty:
         blocks.append(md.paragraph(ch.t("labels.no_events", year=year)))
@@ -300,7 +324,7 @@ def label_section(ch: Chapter, label_id: str) -> Md:
     r, cat = ch.report, ch.cat
     row = r.label_row(label_id)
     status = ch.table("statut-des-labels").set_index("label_id").loc[label_id]
-    blocks = [md.heading(2, str(row["name"]), anchor("label", label_id))]
+    blocks = [md.heading(2, str(row["name"]), ch.anchor("label", label_id))]
     facts: list[tuple[str, object]] = [
         (ch.t("col.awarding_body"), str(row["awarding_body"]) or ch.t("value.unknown")),
         (ch.t("col.category"), str(row["category"]) or ch.t("value.unknown")),
@@ -340,11 +364,19 @@ def label_section(ch: Chapter, label_id: str) -> Md:
             parts = [md.cell(ch.date(e["date"], e["date_precision"])), md.cell(ch.t("event." + e["event"]))]
             if not pd.isna(e["level"]):
                 parts.append(md.cell(r.level_text(label_id, int(e["level"]))))
-            if isinstance(e["valid_from"], dt.date) or isinstance(e["valid_until"], dt.date):
+            has_start, has_end = isinstance(e["valid_from"], dt.date), isinstance(e["valid_until"], dt.date)
+            if has_start or has_end:
                 start = ch.date(e["valid_from"], e["valid_from_precision"])
                 end = ch.date(e["valid_until"], e["valid_until_precision"])
-                parts.append(md.cell(ch.t("labels.validity_one", period=start) if start == end
-                                     else ch.t("labels.validity", start=start, end=end)))
+                if not has_start:
+                    validity = ch.t("labels.validity_until", end=end)
+                elif not has_end:
+                    validity = ch.t("labels.validity_from", start=start)
+                elif start == end:
+                    validity = ch.t("labels.validity_one", period=start)
+                else:
+                    validity = ch.t("labels.validity", start=start, end=end)
+                parts.append(md.cell(validity))
             if e["reference"]:
                 parts.append(md.cell(ch.t("labels.reference", reference=e["reference"])))
             line = " – ".join(parts)
@@ -501,7 +533,7 @@ def action_sheet(ch: Chapter, a: pd.Series) -> Md:
     facts.append((ch.t("col.budget"), budget))
     if "comment" in a.index and a["comment"]:
         facts.append((ch.t("col.comment"), str(a["comment"])))
-    blocks = [md.heading(3, str(a["title"]), anchor("action", str(a["action_id"])), unnumbered=True)]
+    blocks = [md.heading(3, str(a["title"]), ch.anchor("action", str(a["action_id"])), unnumbered=True)]
     if a["description"]:
         blocks.append(md.paragraph(str(a["description"])))
     blocks.append(bold_facts(ch, facts))
@@ -531,7 +563,7 @@ def actions(ch: Chapter) -> Md:
         if not ids:
             continue
         mine = frame[frame["action_id"].isin(ids)]
-        blocks.append(md.heading(3, r.label_name(label_id), anchor("actions-label", label_id)))
+        blocks.append(md.heading(3, r.label_name(label_id), ch.anchor("actions-label", label_id)))
         blocks.append(ch.render(mine, ACTION_COLUMNS, ch.t("actions.table_caption", label=r.label_name(label_id),
                                                            year=year)))
     if without:
@@ -653,9 +685,10 @@ def year_over_year(ch: Chapter) -> Md:
                                    else ch.t("yoy.labels_same", previous=previous)))
         headers = [ch.t("col.label"), ch.t("yoy.col_on", date=before_date), ch.t("yoy.col_on", date=ch.as_of),
                    ch.t("col.change")]
-        blocks.append(tb.render(cat, labels_frame, COMPARE_LABEL_COLUMNS,
-                                ch.t("yoy.labels_caption", previous=previous, year=year), "tbl-yoy-labels",
-                                headers=headers))
+        if not labels_frame.empty:
+            blocks.append(tb.render(cat, labels_frame, COMPARE_LABEL_COLUMNS,
+                                    ch.t("yoy.labels_caption", previous=previous, year=year), "tbl-yoy-labels",
+                                    headers=headers))
 
         blocks.append(md.heading(2, ch.t("yoy.actions"), "yoy-actions"))
         actions_frame = ch.table("comparaison-actions")

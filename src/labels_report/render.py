@@ -158,8 +158,7 @@ def render_pdf(doc: RenderInput) -> Path:
         *_format_arguments(doc, "typst", TOC_DEPTH),
     ])
     typ_path = _write_atomically(build_dir / f"{doc.basename}.typ", source.encode("utf-8"))
-    fonts = report_dir / FONTS_DIR
-    font_paths = [str(fonts)] if fonts.is_dir() else []
+    font_paths = pdf_font_paths(report_dir)
     try:
         pdf = typst.compile(
             str(typ_path),
@@ -178,6 +177,18 @@ def render_pdf(doc: RenderInput) -> Path:
     if not isinstance(pdf, bytes):
         raise RenderError("typst", "the compiler returned no PDF")
     return _write_atomically(build_dir / f"{doc.basename}.pdf", pdf)
+
+
+def pdf_font_paths(report_dir: Path) -> list[str]:
+    """Where Typst finds fonts besides its own: the project's ``report/fonts/`` (fallbacks for
+    Chinese, Japanese, Korean and emoji) and matplotlib's fonts (DejaVu Sans: Arabic, Greek,
+    Cyrillic, symbols; LastResortHE, a box per Unicode block for a character no other font
+    has). Fonts that come with the project and its wheels, never the machine's: a name typed
+    in any script prints, and no character can stop the PDF/A build."""
+    import matplotlib
+
+    paths = [report_dir / FONTS_DIR, Path(matplotlib.get_data_path()) / "fonts" / "ttf"]
+    return [str(path) for path in paths if path.is_dir()]
 
 
 # Pandoc ----------------------------------------------------------------------

@@ -31,7 +31,7 @@ INTERNAL_COLUMNS: dict[str, tuple[str, ...]] = {
 
 ACTION_STATUSES = ("done", "in_progress", "planned", "paused", "abandoned")
 BUDGET_KINDS = ("investment", "operating")
-CHANGE_KINDS = ("obtained", "renewed", "upgraded", "lost")
+CHANGE_KINDS = ("obtained", "renewed", "upgraded", "downgraded", "lost")
 """What can happen to a label in a year, in the order the summary tells it."""
 
 
@@ -170,7 +170,7 @@ class Report:
 
     @cached_property
     def year_changes(self) -> dict[str, list[str]]:
-        """The labels obtained, renewed, upgraded and lost in the year (label ids, file order)."""
+        """The labels obtained, renewed, moved up or down a level, and lost in the year (label ids, file order)."""
         events = self.year_events
         found: dict[str, set[str]] = {kind: set() for kind in CHANGE_KINDS}
         for _, event in events.iterrows():
@@ -183,6 +183,8 @@ class Report:
                 before = self.status(label_id, event["date"] - dt.timedelta(days=1))
                 if before.held and before.level is not None and int(event["level"]) > before.level:
                     found["upgraded"].add(label_id)
+                elif before.held and before.level is not None and int(event["level"]) < before.level:
+                    found["downgraded"].add(label_id)
         eve = self.params.year_start - dt.timedelta(days=1)
         for status in self.statuses:
             if self.status(status.label_id, eve).held and not status.held:

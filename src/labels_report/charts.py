@@ -28,10 +28,31 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "--", "++", "oo")
 INK = "#333333"
 LABEL_BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"}
 
+FALLBACK_FONTS = ("Droid Sans Fallback", "Symbola")
+"""Fonts of the project's ``report/fonts/`` for characters DejaVu Sans lacks (Chinese, emoji...)."""
+
+
+def _font_families() -> list[str]:
+    """DejaVu Sans, then the project's fallback fonts that are there (matplotlib takes each
+    character from the first font that has it)."""
+    from matplotlib import font_manager
+
+    from labels_report.render import FONTS_DIR, REPORT_DIR
+
+    folder = REPORT_DIR / FONTS_DIR
+    for path in sorted(folder.glob("*.[ot]tf")) if folder.is_dir() else []:
+        try:
+            font_manager.fontManager.addfont(str(path))
+        except (OSError, RuntimeError, ValueError):
+            continue
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    return ["DejaVu Sans", *(family for family in FALLBACK_FONTS if family in known)]
+
+
 THEME = {
     "figure.dpi": 100,
     "savefig.dpi": 150,
-    "font.family": "DejaVu Sans",
+    "font.family": _font_families(),
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,

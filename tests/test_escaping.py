@@ -2,7 +2,12 @@
 nothing is executed, no file is read, no markup escapes from a cell.
 
 Each column gets its own tag (``ZQ01``...) followed by the same hostile text, so
-that a failure names the column.
+that a failure names the column. The columns are those of the CSV files, the
+town's name, address, phone and website (``town.yml``), and the names of files
+the report lists in its data-quality annex (a text file it ignores, an unknown
+CSV file). The hostile text holds a line break, written inside a quoted CSV cell.
+Identifiers that become anchors (``action_id``) hold it too: the anchors stay
+plain and unique.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
@@ -25,7 +31,18 @@ from labels_report.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 RICH = ROOT / "tests" / "fixtures" / "rich"
-HOSTILE = '<script>alert(1)</script> ![x](/etc/hostname) `#read("/etc/passwd")`{=typst} | * # $ @ $x$ _y_ [z](#a)'
+HOSTILE = ('<script>alert(1)</script> ![x](/etc/hostname) `#read("/etc/passwd")`{=typst} | * # $ @ $x$ _y_ [z](#a)'
+           '\n{{< include /etc/passwd >}} ]{#x} \\ % ~ ^ <!-- --> &amp; @fig-x')
+FILE_SAFE = HOSTILE.replace("/", "∕").replace("\n", " ")
+"""The hostile text as a file name can hold it (no ``/``, no line break)."""
+LIST_SAFE = HOSTILE.replace(";", ",").replace("\n", " ")
+"""The hostile text as one item of a list column (``;`` and line breaks separate items there)."""
+LIST_COLUMNS = {("actions.csv", 0, "partners")}
+
+
+def hostile(column: tuple[str, int, str]) -> str:
+    """What the cell of ``column`` holds: its tag and the hostile text."""
+    return f"{TAGS[column]} {LIST_SAFE if column in LIST_COLUMNS else HOSTILE}"
 
 # (file, row index, column); the row is the one the 2017 report shows.
 COLUMNS = [
@@ -38,6 +55,9 @@ COLUMNS = [
     ("action_years.csv", 1, "comment"),
 ]
 TAGS = {column: f"ZQ{i:02d}" for i, column in enumerate(COLUMNS)}
+TOWN_TAGS = {key: f"ZT{i:02d}" for i, key in enumerate(("name", "address", "phone", "website"))}
+FILE_TAGS = {"text": "ZF01", "csv": "ZF02"}
+ACTION_ID = f"ZQAI {HOSTILE}"
 NARRATIVE = (
     "ZQNA `<script>alert(1)</script>` ![x](/etc/hostname) `#read(\"/etc/passwd\")`{=typst} "
     "$x$ @ref # not a heading\n\n"
@@ -55,16 +75,25 @@ def hostile_town(folder: Path) -> Path:
             rows = list(csv.DictReader(handle))
         for (file, index, column), tag in TAGS.items():
             if file == name:
-                rows[index][column] = f"{tag} {HOSTILE}"
+                rows[index][column] = hostile((file, index, column))
         if name == "labels.csv":
             rows[0]["url"] = "javascript:alert(1)"
         if name == "label_events.csv":
             rows[3]["source_url"] = "javascript:alert(2)"
+        for row in rows:
+            if name in ("actions.csv", "action_years.csv") and row["action_id"] == "A1":
+                row["action_id"] = ACTION_ID
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
     (town / "texts" / "2017" / "ville-fleurie.md").write_text(NARRATIVE, "utf-8")
+    values = yaml.safe_load((town / "town.yml").read_text("utf-8"))
+    for key, tag in TOWN_TAGS.items():
+        values[key] = f"{tag} {HOSTILE}"
+    (town / "town.yml").write_text(yaml.safe_dump(values, allow_unicode=True), "utf-8")
+    (town / "texts" / "2017" / f"{FILE_TAGS['text']} {FILE_SAFE}.txt").write_text("ignoré", "utf-8")
+    (town / f"{FILE_TAGS['csv']} {FILE_SAFE}.csv").write_text("a,b\n", "utf-8")
     return town
 
 
@@ -98,8 +127,12 @@ def hostile_build(hostile_dir, tmp_path_factory):
 
 def test_data_load_as_typed(hostile_dir):
     data = load_dataset(hostile_dir)
-    assert data.labels.loc[0, "name"] == f"ZQ00 {HOSTILE}"
-    assert data.actions.loc[0, "partners"] == (f"{TAGS[('actions.csv', 0, 'partners')]} {HOSTILE}",)
+    assert data.labels.loc[0, "name"] == f"ZQ00 {HOSTILE}"  # the line break inside the quoted cell is kept
+    assert data.town.name == f"ZT00 {HOSTILE}" and data.town.website == f"ZT03 {HOSTILE}"
+    assert ACTION_ID in set(data.actions["action_id"])
+    ignored = {issue.value for issue in data.warnings}
+    assert f"{FILE_TAGS['text']} {FILE_SAFE}.txt" in ignored and f"{FILE_TAGS['csv']} {FILE_SAFE}.csv" in ignored
+    assert data.actions.loc[0, "partners"] == (hostile(("actions.csv", 0, "partners")),)
 
 
 def test_markdown_holds_no_markup_from_the_data(hostile_dir, tmp_path):
@@ -130,8 +163,8 @@ def test_markdown_holds_no_markup_from_the_data(hostile_dir, tmp_path):
     assert all(re.match(r"(https?://|mailto:|donnees/|echeances\.ics$|#)", href) for href in links), links
     text = pypandoc.convert_text(markdown, "plain", format="markdown-raw_html-raw_tex-raw_attribute",
                                  sandbox=True, extra_args=["--wrap=none"])
-    for tag in TAGS.values():
-        assert squeeze(f"{tag} {HOSTILE}") in squeeze(text), tag
+    for column in TAGS:
+        assert squeeze(hostile(column)) in squeeze(text), column
 
 
 @pytest.mark.slow
@@ -145,8 +178,17 @@ def test_html_shows_hostile_strings_literally(hostile_build):
     for link in soup.find_all("a"):
         assert not link.get("href", "").lower().startswith("javascript:")
     text = squeeze(soup.get_text(" "))
-    for tag in TAGS.values():
+    for column in TAGS:
+        assert squeeze(hostile(column)) in text, column
+    for tag in TOWN_TAGS.values():
         assert squeeze(f"{tag} {HOSTILE}") in text, tag
+    for tag in FILE_TAGS.values():
+        assert squeeze(f"{tag} {FILE_SAFE}") in text, tag
+    assert squeeze(f"ZT00 {HOSTILE}") in squeeze(soup.title.get_text())
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), "duplicate anchors"
+    assert [i for i in ids if i.startswith("action-")] and all(
+        re.fullmatch(r"[a-z0-9_-]+", i) for i in ids if i.startswith(("action-", "label-", "actions-label-")))
     narrative = soup.find(string=re.compile("ZQNA")).find_parent("p").get_text(" ")
     assert "<script>alert(1)</script>" in narrative and '#read("/etc/passwd")' in narrative
     for secret in secrets():
@@ -158,8 +200,12 @@ def test_pdf_shows_hostile_strings_literally(hostile_build):
     reader = PdfReader(hostile_build.files["pdf"])
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     flat = squeeze(text)
-    for tag in TAGS.values():
+    for column in TAGS:
+        assert squeeze(hostile(column)) in flat, column
+    for tag in TOWN_TAGS.values():
         assert squeeze(f"{tag} {HOSTILE}") in flat, tag
+    for tag in FILE_TAGS.values():
+        assert squeeze(f"{tag} {FILE_SAFE}") in flat, tag
     assert '#read("/etc/passwd")' in text.replace("\n", "")
     for secret in secrets():
         assert secret not in text

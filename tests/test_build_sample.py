@@ -96,6 +96,8 @@ def test_manifest_records_parameters_inputs_versions_engine(sample_build):
 
 def test_published_where_the_design_says(sample_build):
     for edition, result in sample_build.items():
+        for path in (result.files["pdf"], result.files["html"], result.folder / "manifest.json"):
+            assert path.stat().st_mode & 0o044 == 0o044, f"{path.name} is readable by others (web server)"
         assert result.folder.parts[-3:] == ("soissons", "2017", edition)
         assert result.files["pdf"].name == "rapport-labels-soissons-2017.pdf"
         assert result.files["html"].name == "rapport-labels-soissons-2017.html"

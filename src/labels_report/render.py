@@ -337,6 +337,9 @@ def _write_atomically(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        # mkstemp makes the file private (0600); a published report is read by
+        # others (a web server, colleagues): give it the usual 0644.
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -415,7 +415,7 @@ DEADLINE_COLUMNS = [
 
 
 def calendar(ch: Chapter) -> Md:
-    r, cat = ch.report, ch.cat
+    r = ch.report
     months = r.params.horizon_months
     write_ics(r, ch.output_dir / ICS_NAME)
     blocks: list[str] = [

@@ -289,7 +289,7 @@ def _hex(channels: tuple[float, float, float]) -> str:
 
 def _mix(colour: str, other: str, weight_of_other: float) -> str:
     a, b = _channels(colour), _channels(other)
-    return _hex(tuple(x * (1 - weight_of_other) + y * weight_of_other for x, y in zip(a, b)))  # type: ignore[arg-type]
+    return _hex(tuple(x * (1 - weight_of_other) + y * weight_of_other for x, y in zip(a, b, strict=True)))  # type: ignore[arg-type]
 
 
 def contrast_ratio(colour: str, other: str) -> float:

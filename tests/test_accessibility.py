@@ -159,7 +159,10 @@ def vnu_messages(sample_builds) -> dict[str, list[dict]]:
     files = [str(sample_builds[key].files["html"]) for key in BUILDS]
     run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
                          capture_output=True, text=True, timeout=300, check=False)
-    report = json.loads(run.stderr or run.stdout or '{"messages": []}')
+    # The checker always prints its JSON report, even when it finds nothing: no output means it did not run.
+    output = run.stderr or run.stdout
+    assert output, f"the Nu HTML Checker printed nothing (exit code {run.returncode})"
+    report = json.loads(output)
     found: dict[str, list[dict]] = {Path(f).as_uri(): [] for f in files}
     for message in report["messages"]:
         found.setdefault(message.get("url", "?"), []).append(message)

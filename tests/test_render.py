@@ -20,6 +20,8 @@ import pytest
 import typst
 from bs4 import BeautifulSoup
 
+from conftest import need
+
 from labels_report.errors import ParameterError, RenderError
 from labels_report.escape import md_attr, md_text
 from labels_report.render import (
@@ -602,9 +604,10 @@ Texte.
 @pytest.mark.browser
 def test_html_never_scrolls_sideways_on_a_phone(html_path: Path) -> None:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("chromium is not installed")
-    playwright = pytest.importorskip("playwright.sync_api")
+    # Under .ci/run a missing browser is a failure, not a skip.
+    need(Path(chromium).exists(), "Headless Chromium is needed for this test: install the Debian package "
+                                  "(`sudo apt-get install -y chromium`; .ci/run does it).")
+    import playwright.sync_api as playwright
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"]
     with playwright.sync_playwright() as p:

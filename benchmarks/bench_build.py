@@ -89,6 +89,15 @@ def main() -> None:
         best, times = best_of(route, args.year, args.repeat)
         results[name] = best
         print(f"{name:58} best {best:6.2f} s   median {statistics.median(times):6.2f} s   ({args.repeat} runs)")
+    from labels_report.load import load_dataset
+
+    load_dataset(DATA)  # imports warmed
+    loads = []
+    for _ in range(max(args.repeat, 5)):
+        start = time.perf_counter()
+        load_dataset(DATA)
+        loads.append(time.perf_counter() - start)
+    print(f"{'reading and checking the sample data (load_dataset)':58} best {min(loads):6.3f} s")
     ours = results["labels-report build (HTML + PDF, both editions)"]
     for name, value in results.items():
         if value is not ours:

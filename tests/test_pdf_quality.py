@@ -491,8 +491,7 @@ def test_a_font_installed_on_the_machine_is_not_used(tmp_path: Path) -> None:
     from labels_report.render import RenderInput, render_pdf
 
     machine = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
-    if not machine.is_file():
-        pytest.skip("no Liberation Sans on this machine to try with")
+    need(machine.is_file(), "no Liberation Sans on this machine to try with: apt-get install fonts-liberation")
     doc = RenderInput(tmp_path, "# Un\n\nTexte en Liberation Sans ?\n",
                       {"title": "Essai", "lang": "fr", "mainfont": "Liberation Sans"}, "essai")
     found = fonts(pypdf.PdfReader(render_pdf(doc)))

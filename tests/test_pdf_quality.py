@@ -23,6 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, SAMPLE, need
+from pdftools import structure_nodes
 
 CM = 72 / 2.54
 A4 = (595.28, 841.89)
@@ -412,21 +413,7 @@ def test_pdf_a_2b_and_pdf_ua_1_are_declared(any_pdf) -> None:
 
 
 def structure_elements(reader: pypdf.PdfReader, kind: str) -> list[pypdf.generic.DictionaryObject]:
-    found = []
-
-    def walk(node: object) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, pypdf.generic.DictionaryObject):
-            if node.get("/S") == kind:
-                found.append(node)
-            if "/K" in node:
-                walk(node["/K"])
-        elif isinstance(node, pypdf.generic.ArrayObject):
-            for child in node:
-                walk(child)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
+    return [node for node in structure_nodes(reader) if node.get("/S") == kind]
 
 
 def test_every_figure_has_its_alt_text_in_the_structure_tree(any_pdf) -> None:

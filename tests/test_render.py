@@ -21,6 +21,7 @@ import typst
 from bs4 import BeautifulSoup
 
 from conftest import need
+from pdftools import structure_nodes
 
 from labels_report.errors import ParameterError, RenderError
 from labels_report.escape import md_attr, md_text
@@ -189,21 +190,7 @@ def outline_pages(reader: pypdf.PdfReader) -> dict[str, int]:
 
 
 def structure_alts(reader: pypdf.PdfReader) -> list[str]:
-    alts: list[str] = []
-
-    def walk(node: object) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, pypdf.generic.DictionaryObject):
-            if "/Alt" in node:
-                alts.append(str(node["/Alt"]))
-            if "/K" in node:
-                walk(node["/K"])
-        elif isinstance(node, pypdf.generic.ArrayObject):
-            for child in node:
-                walk(child)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return alts
+    return [str(node["/Alt"]) for node in structure_nodes(reader) if "/Alt" in node]
 
 
 # HTML ------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def plain_route(year: int, out: Path, parallel: bool = False) -> None:
     """One papermill call per notebook (a new kernel each), then nbconvert to HTML without code."""
     import papermill
 
-    from labels_report.project import Project
+    from labels_report.core.project import Project
 
     project = Project(ROOT)
     chapters = [ROOT / c for c in project.chapters(project.config())]
@@ -59,7 +59,7 @@ def plain_route(year: int, out: Path, parallel: bool = False) -> None:
 
 
 def our_route(year: int, out: Path) -> None:
-    from labels_report.build import build
+    from labels_report.publish.build import build
 
     build(DATA, year, editions=["conseil", "public"], engine="pandoc", out=out, project=ROOT)
 
@@ -89,7 +89,7 @@ def main() -> None:
         best, times = best_of(route, args.year, args.repeat)
         results[name] = best
         print(f"{name:58} best {best:6.2f} s   median {statistics.median(times):6.2f} s   ({args.repeat} runs)")
-    from labels_report.load import load_dataset
+    from labels_report.data.load import load_dataset
 
     load_dataset(DATA)  # imports warmed
     loads = []

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "soissons"
-TOOLS = ROOT / "tests" / ".tools" / "node_modules"
-
-
-def require_tools() -> bool:
-    """Under CI (.ci/run) a missing browser or checker is a failure, not a skip."""
-    return os.environ.get("LABELS_REPORT_REQUIRE_TOOLS") == "1"
-
-
-def need(condition: bool, message: str) -> None:
-    if not condition:
-        if require_tools():
-            pytest.fail(message)
-        pytest.skip(message)
+from paths import ROOT, SAMPLE
 
 
 @pytest.fixture(scope="session")
 def sample_builds(tmp_path_factory):
     """The sample town's 2017 report in every edition and language, keyed by (edition, lang)."""
-    from labels_report.build import build
+    from labels_report.publish.build import build
 
     out = tmp_path_factory.mktemp("output")
     results = build(SAMPLE, 2017, editions=["conseil", "public"], langs=["fr", "en"], engine="pandoc", out=out,

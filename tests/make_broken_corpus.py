@@ -26,19 +26,18 @@ from pathlib import Path
 
 import yaml
 
-HERE = Path(__file__).resolve().parent
-BASE = HERE / "fixtures" / "minimal"
-BROKEN = HERE / "broken"
-WARNINGS = HERE / "warnings"
+from paths import BROKEN, ROOT, WARNINGS  # noqa: E402
+from paths import MINIMAL as BASE  # noqa: E402
+
 YEAR = 2017
 """The report year every case is checked for (as of 31/12/2017, 24 months ahead)."""
 
-sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(ROOT / "src"))
 
-from labels_report.contract import TABLES, TOWN_KEYS, VOCABULARIES  # noqa: E402
-from labels_report.errors import Issue  # noqa: E402
-from labels_report.issues_table import issue_line  # noqa: E402
-from labels_report.load import check  # noqa: E402
+from labels_report.data.contract import TABLES, TOWN_KEYS, VOCABULARIES  # noqa: E402
+from labels_report.core.errors import Issue  # noqa: E402
+from labels_report.data.issues import issue_line  # noqa: E402
+from labels_report.model.quality import check  # noqa: E402
 
 # -- editing CSV files -----------------------------------------------------------------
 

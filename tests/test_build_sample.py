@@ -9,7 +9,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import SAMPLE
+from paths import SAMPLE
 
 LABELS = ["Ville amie des enfants", "Territoire à énergie positive pour la croissance verte",
           "Guide Vert Michelin", "Ville Fleurie", "Ville d'Art et d'Histoire"]

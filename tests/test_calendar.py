@@ -1,5 +1,6 @@
 """The calendar: what the events imply within the horizon, in date order, and the
-same entries in ``echeances.ics`` read back with a real iCalendar parser."""
+same entries in ``echeances.ics`` (written by the publishing step, not by the
+chapter) read back with a real iCalendar parser."""
 
 from __future__ import annotations
 
@@ -11,20 +12,19 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from labels_report.chapters import render_chapter
-from labels_report.deadlines import ics_text, write_ics
-from labels_report.load import load_dataset
-from labels_report.params import ReportParams
-from labels_report.report import Report
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "soissons"
-RICH = ROOT / "tests" / "fixtures" / "rich"
+from paths import RICH, SAMPLE
+from labels_report.chapters.registry import render_chapter
+from labels_report.publish.calendar import ics_bytes, write_ics
+from labels_report.data.load import load_dataset
+from labels_report.model.compute import ComputedReport, compute
+from labels_report.model.params import ReportParams
 
 
-def report_for(folder: Path, year: int, lang: str = "fr", horizon: int = 24, edition: str = "conseil") -> Report:
+
+def report_for(folder: Path, year: int, lang: str = "fr", horizon: int = 24,
+               edition: str = "conseil") -> ComputedReport:
     params = ReportParams(year=year, lang=lang, horizon_months=horizon, edition=edition)
-    return Report.from_dataset(load_dataset(folder), params)
+    return compute(load_dataset(folder), params)
 
 
 def parse(text: str, end: bool = False) -> dt.date:
@@ -58,15 +58,16 @@ def events_of(calendar: icalendar.Calendar) -> list[icalendar.Event]:
 @pytest.mark.parametrize("folder,year,horizon", [(RICH, 2016, 24), (RICH, 2017, 24), (RICH, 2018, 24),
                                                  (RICH, 2017, 12), (SAMPLE, 2017, 24), (SAMPLE, 2018, 24)])
 def test_calendar_lists_what_the_events_imply(folder, year, horizon):
-    report = report_for(folder, year, horizon=horizon)
+    computed = report_for(folder, year, horizon=horizon)
+    report = computed.report
     expected = implied_deadlines(folder, report.params.reference_date, report.params.horizon_end)
     assert [(d.date, d.label_id, d.kind) for d in report.deadlines] == expected
-    table = report.tables["echeances"]
+    table = computed.tables["echeances"]
     assert list(table["label_id"]) == [label for _, label, _ in expected]
 
 
 def test_rich_2017_deadlines():
-    report = report_for(RICH, 2017)
+    report = report_for(RICH, 2017).report
     assert [(d.iso(), d.label_id, d.kind) for d in report.deadlines] == [
         ("2018-05-15", "pavillon-bleu", "awarded"),
         ("2019-07-10", "ville-fleurie", "jury_visit"),
@@ -78,23 +79,29 @@ def test_rich_2017_deadlines():
 def test_sample_deadlines_and_the_empty_calendar(tmp_path):
     """2017: nothing within 24 months, the chapter says so and names the next deadline;
     2018: the UNICEF agreement ends in 2020."""
-    text = render_chapter("calendar", report_for(SAMPLE, 2017), tmp_path)
+    computed = report_for(SAMPLE, 2017)
+    text = render_chapter("calendar", computed, tmp_path)
     assert "Aucune échéance connue ne tombe dans les 24 prochains mois" in text
     assert "Ville amie des enfants\\, 2020" in text
-    assert events_of(icalendar.Calendar.from_ical((tmp_path / "echeances.ics").read_bytes())) == []
-    report = report_for(SAMPLE, 2018)
-    assert [(d.date, d.label_id, d.kind) for d in report.deadlines] == [
+    path = write_ics(computed.report, tmp_path / "echeances.ics")
+    assert events_of(icalendar.Calendar.from_ical(path.read_bytes())) == []
+    computed = report_for(SAMPLE, 2018)
+    assert [(d.date, d.label_id, d.kind) for d in computed.report.deadlines] == [
         (dt.date(2020, 12, 31), "ville-amie-des-enfants", "validity_end")]
-    text = render_chapter("calendar", report, tmp_path)
+    text = render_chapter("calendar", computed, tmp_path)
     assert "| 2020 | Ville amie des enfants |" in text
     assert "date connue à l\\'année près" in text
 
 
 def test_ics_is_rfc5545_and_matches_the_chapter(tmp_path):
-    report = report_for(RICH, 2017)
-    render_chapter("calendar", report, tmp_path)
-    raw = (tmp_path / "echeances.ics").read_bytes()
-    assert raw == ics_text(report).encode("utf-8")
+    computed = report_for(RICH, 2017)
+    report = computed.report
+    chapter = render_chapter("calendar", computed, tmp_path)
+    assert not (tmp_path / "echeances.ics").exists(), "the calendar file is the publishing step's, not the chapter's"
+    raw = write_ics(report, tmp_path / "echeances.ics").read_bytes()
+    assert raw == ics_bytes(report)
+    for deadline in report.deadlines:
+        assert f"| {report.label_name(deadline.label_id)} |" in chapter.replace("\\", "")
     assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     calendar = icalendar.Calendar.from_ical(raw)
@@ -117,12 +124,12 @@ def test_ics_uids_are_stable_across_builds_and_years(tmp_path):
     """The same deadline keeps its UID (a calendar application updates it, never duplicates it)."""
     uids = {}
     for year in (2017, 2018):
-        calendar = icalendar.Calendar.from_ical(ics_text(report_for(RICH, year)).encode())
+        calendar = icalendar.Calendar.from_ical(ics_bytes(report_for(RICH, year).report))
         uids[year] = {e.decoded("DTSTART"): str(e["UID"]) for e in events_of(calendar)}
     jury = dt.date(2019, 7, 10)
     # The town's slug is its folder's name.
     assert uids[2017][jury] == uids[2018][jury] == "20190710-jury-visit-ville-fleurie@rich.labels-report"
-    again = icalendar.Calendar.from_ical(ics_text(report_for(RICH, 2017)).encode())
+    again = icalendar.Calendar.from_ical(ics_bytes(report_for(RICH, 2017).report))
     assert {e.decoded("DTSTART"): str(e["UID"]) for e in events_of(again)} == uids[2017]
 
 
@@ -136,7 +143,7 @@ def test_ics_in_english_and_with_awkward_text(tmp_path):
     events = (folder / "label_events.csv").read_text("utf-8").replace(
         "Visite du jury national prévue.", '"Ligne 1\nLigne 2; fin, ok"')
     (folder / "label_events.csv").write_text(events, "utf-8")
-    report = report_for(folder, 2017, lang="en")
+    report = report_for(folder, 2017, lang="en").report
     path = write_ics(report, tmp_path / "out" / "echeances.ics")
     jury = [e for e in events_of(icalendar.Calendar.from_ical(path.read_bytes()))
             if e.decoded("DTSTART") == dt.date(2019, 7, 10)][0]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from paths import BROKEN, ROOT, SAMPLE
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -95,10 +95,10 @@ def test_failing_chapter_publishes_nothing_and_keeps_the_notebook(tmp_path, proj
     assert snapshot(out / "soissons") == before
 
 
-BROKEN = sorted(p for p in (ROOT / "tests" / "broken").iterdir() if p.is_dir())
+BROKEN_CASES = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 
 
-@pytest.mark.parametrize("case", BROKEN, ids=lambda p: p.name)
+@pytest.mark.parametrize("case", BROKEN_CASES, ids=lambda p: p.name)
 def test_every_broken_data_set_stops_the_build(case, tmp_path, capsys):
     """Each purpose-built mistake: exit 2, the exact message (file, row, column, value), no traceback,
     and nothing under the output folder changes."""

@@ -16,16 +16,19 @@ import pandas as pd
 import pytest
 from make_broken_corpus import BASE, BROKEN, WARNINGS, YEAR, to_french_excel, to_workbook
 
-from labels_report.contract import TABLES, VOCABULARIES
-from labels_report.errors import DataError, Issue, ParameterError
-from labels_report.i18n import catalogue
-from labels_report.issues_table import count_line, format_issues, issue_line, issues_frame
-from labels_report.load import check, load_dataset, raw_html
-from labels_report.newtown import init_town, slugify
-from labels_report.reading import CellError, XlCell, parse_bool, parse_date, parse_number, parse_vocab
-from labels_report.workbook import write_template
+from paths import ROOT
+from labels_report.data.contract import TABLES, VOCABULARIES
+from labels_report.core.errors import DataError, Issue, ParameterError
+from labels_report.core.i18n import catalogue
+from labels_report.data.issues import count_line, format_issues, issue_line, issues_frame, location, message
+from labels_report.data.load import load_dataset
+from labels_report.data.checks import raw_html
+from labels_report.model.quality import check
+from labels_report.core.text import slugify
+from labels_report.data.newtown import init_town
+from labels_report.data.reading import CellError, XlCell, parse_bool, parse_date, parse_number, parse_vocab
+from labels_report.data.workbook import write_template
 
-ROOT = Path(__file__).resolve().parent.parent
 BROKEN_CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 WARNING_CASES = sorted(p.name for p in WARNINGS.iterdir() if p.is_dir())
 
@@ -80,16 +83,16 @@ def test_messages_say_file_row_column_value():
         "réelle au format JJ/MM/AAAA ou AAAA-MM-JJ (ou MM/AAAA, AAAA-MM, AAAA quand le jour ou le mois n'est pas connu)"
     )
     (issue,) = check(BROKEN / "date-impossible", year=YEAR)
-    assert issue.location() == "label_events.csv, ligne 3, colonne date"
-    assert issue.location("en") == "label_events.csv, row 3, column date"
-    assert issue.message("en").startswith('invalid date "31/02/2017": expected a real date as DD/MM/YYYY')
+    assert location(issue) == "label_events.csv, ligne 3, colonne date"
+    assert location(issue, "en") == "label_events.csv, row 3, column date"
+    assert message(issue, "en").startswith('invalid date "31/02/2017": expected a real date as DD/MM/YYYY')
 
 
 def test_vocabulary_error_lists_the_accepted_words_in_the_users_language():
     (fr,) = check(BROKEN / "status-unknown", year=YEAR)
-    assert "prévue, en cours, réalisée, en pause, abandonnée" in fr.message("fr")
+    assert "prévue, en cours, réalisée, en pause, abandonnée" in message(fr, "fr")
     (en,) = check(BROKEN / "status-unknown", year=YEAR, lang="en")
-    assert "planned (prévue), in_progress (en cours), done (réalisée)" in en.message("en")
+    assert "planned (prévue), in_progress (en cours), done (réalisée)" in message(en, "en")
 
 
 def test_every_issue_code_has_a_message_in_every_language():

@@ -17,12 +17,13 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from labels_report.load import load_dataset
-from labels_report.params import ReportParams
-from labels_report.report import Report, edition_view
+from paths import RICH, ROOT
+from labels_report.data.load import load_dataset
+from labels_report.model.params import ReportParams
+from labels_report.data.issues import message
+from labels_report.model.compute import compute
+from labels_report.model.report import edition_view
 
-ROOT = Path(__file__).resolve().parents[1]
-RICH = ROOT / "tests" / "fixtures" / "rich"
 REFERENT = "Jeanne Planteur"
 HIDDEN = "Bernard Lemoine"
 
@@ -94,7 +95,7 @@ def published_texts(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def planted_build(tmp_path_factory):
-    from labels_report.build import build
+    from labels_report.publish.build import build
 
     base = tmp_path_factory.mktemp("planted")
     town = plant(base)
@@ -147,12 +148,12 @@ def test_edition_view_at_the_data_level(tmp_path):
     assert set(view.labels["referent"]) == {""}
     assert set(view.action_years["comment"]) == {""}
     assert edition_view(data, public=False) is data
-    council = Report.from_dataset(data, ReportParams(2017, edition="conseil"))
-    public = Report.from_dataset(data, ReportParams(2017, edition="public"))
+    council = compute(data, ReportParams(2017, edition="conseil"))
+    public = compute(data, ReportParams(2017, edition="public"))
     # The council sees the warning about the internal action A7 (no budget); the public does not.
-    assert any("A7" in issue.message() for issue in council.issues)
-    assert not any("A7" in issue.message() or issue.row == 8 and issue.file == "actions.csv"
-                   for issue in public.issues)
+    assert any("A7" in message(issue) for issue in council.report.issues)
+    assert not any("A7" in message(issue) or issue.row == 8 and issue.file == "actions.csv"
+                   for issue in public.report.issues)
     assert "comment" in council.tables["actions"].columns
     assert "comment" not in public.tables["actions"].columns
     buffer = io.StringIO()

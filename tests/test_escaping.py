@@ -24,13 +24,12 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from labels_report.chapters import CHAPTERS, render_chapter
-from labels_report.load import load_dataset
-from labels_report.params import ReportParams
-from labels_report.report import Report
+from paths import RICH, ROOT
+from labels_report.chapters.registry import CHAPTERS, render_chapter
+from labels_report.data.load import load_dataset
+from labels_report.model.params import ReportParams
+from labels_report.model.compute import compute
 
-ROOT = Path(__file__).resolve().parents[1]
-RICH = ROOT / "tests" / "fixtures" / "rich"
 HOSTILE = ('<script>alert(1)</script> ![x](/etc/hostname) `#read("/etc/passwd")`{=typst} | * # $ @ $x$ _y_ [z](#a)'
            '\n{{< include /etc/passwd >}} ]{#x} \\ % ~ ^ <!-- --> &amp; @fig-x')
 FILE_SAFE = HOSTILE.replace("/", "∕").replace("\n", " ")
@@ -118,7 +117,7 @@ def hostile_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_build(hostile_dir, tmp_path_factory):
-    from labels_report.build import build
+    from labels_report.publish.build import build
 
     [result] = build(hostile_dir, 2017, editions=["conseil"], langs=["fr"], engine="pandoc",
                      out=tmp_path_factory.mktemp("out"), project=ROOT)
@@ -138,8 +137,8 @@ def test_data_load_as_typed(hostile_dir):
 def test_markdown_holds_no_markup_from_the_data(hostile_dir, tmp_path):
     """Read as the renderer reads it, the chapters' Markdown holds no raw block, no image
     but the figures, no link but safe ones, and every hostile string as plain text."""
-    report = Report.from_dataset(load_dataset(hostile_dir), ReportParams(2017))
-    markdown = "\n\n".join(render_chapter(name, report, tmp_path) for name in CHAPTERS)
+    computed = compute(load_dataset(hostile_dir), ReportParams(2017))
+    markdown = "\n\n".join(render_chapter(name, computed, tmp_path) for name in CHAPTERS)
     tree = json.loads(pypandoc.convert_text(markdown, "json", format="markdown-raw_html-raw_tex-raw_attribute",
                                             sandbox=True))
     kinds, images, links = set(), [], []

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from labels_report.errors import NotebookExecutionError
-from labels_report.execute import execute_notebooks, markdown_outputs
+from paths import NOTEBOOKS
+from labels_report.core.errors import NotebookExecutionError
+from labels_report.publish.execute import execute_notebooks, markdown_outputs
 
-HERE = Path(__file__).parent / "notebooks"
+HERE = NOTEBOOKS
 
 
 def test_failing_cell_names_notebook_cell_and_exception(tmp_path):

@@ -7,20 +7,20 @@ data, on a date in the middle of the year, with a horizon of 1 and 120 months.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 from datagen import SHAPES, generate
 from pypdf import PdfReader
 
-from labels_report.chapters import CHAPTERS
-from labels_report.load import check, load_dataset
-from labels_report.notebook import chapter_markdown
-from labels_report.params import ReportParams
-from labels_report.report import Report
+from paths import ROOT
+from labels_report.chapters.registry import CHAPTERS
+from labels_report.data.load import load_dataset
+from labels_report.model.quality import check
+from labels_report.chapters.notebook import chapter_markdown
+from labels_report.model.params import ReportParams
+from labels_report.model.compute import compute
 
-ROOT = Path(__file__).resolve().parents[1]
 
 CASES = [(shape, seed) for seed, shape in enumerate(SHAPES, start=11)] + [(None, 3), (None, 5)]
 """Every shape of :mod:`datagen`, and two towns the seed alone decides."""
@@ -82,12 +82,12 @@ def test_a_budget_shared_by_several_labels_is_counted_once(towns):
     town = towns[("shared_budget", 11 + SHAPES.index("shared_budget"))]
     data = load_dataset(town.folder)
     for year in town.years:
-        report = Report.from_dataset(data, ReportParams(year))
+        computed = compute(data, ReportParams(year))
         rows = data.action_years[data.action_years["year"] == year]
         expected = rows["budget_planned"].dropna()
-        planned = report.key_figures["budget_planned"]
+        planned = computed.report.key_figures["budget_planned"]
         assert planned == (pytest.approx(float(expected.sum())) if len(expected) else None)
-        by_label = report.table("budget-par-label")
+        by_label = computed.tables["budget-par-label"]
         if not by_label.empty:
             total = by_label[by_label["total"]].iloc[0]
             assert total["actions"] == len(rows)
@@ -114,7 +114,7 @@ def _nastiest(towns) -> list:
 def test_real_builds_of_the_nastiest_towns(towns, tmp_path):
     """PDF and HTML are produced, and the PDF's text holds the town's name (typed with an apostrophe,
     Chinese characters and an emoji: the fallback fonts print them)."""
-    from labels_report.build import build
+    from labels_report.publish.build import build
 
     for index, town in enumerate(_nastiest(towns)):
         values = yaml.safe_load((town.folder / "town.yml").read_text("utf-8"))

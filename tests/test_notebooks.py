@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import papermill
 import pytest
 
-from labels_report.project import Project
+from paths import ROOT
+from labels_report.core.project import Project
 
-ROOT = Path(__file__).resolve().parents[1]
 PROJECT = Project(ROOT)
 CHAPTERS = PROJECT.chapters(PROJECT.config())
 REQUIRED = {"data_dir", "year", "edition", "lang"}

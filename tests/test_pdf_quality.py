@@ -22,7 +22,7 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SAMPLE, need
+from paths import ROOT, SAMPLE, need
 from pdftools import structure_nodes
 
 CM = 72 / 2.54
@@ -58,7 +58,7 @@ def squeeze(text: str) -> str:
 
 
 def expected_cover(lang: str) -> dict[str, str]:
-    from labels_report.i18n import catalogue
+    from labels_report.core.i18n import catalogue
 
     cat = catalogue(lang)
     title = {"fr": "Rapport annuel des labels", "en": "Annual labels report"}[lang]
@@ -172,7 +172,7 @@ def write_logo(path: Path) -> None:
 @pytest.fixture(scope="session")
 def big_build(tmp_path_factory):
     """The sample data plus a logo and many actions (a table that breaks across pages)."""
-    from labels_report.build import build
+    from labels_report.publish.build import build
 
     data = tmp_path_factory.mktemp("data") / "soissons"
     shutil.copytree(SAMPLE, data)
@@ -475,7 +475,7 @@ def test_every_font_is_embedded_and_none_comes_from_the_machine(any_pdf) -> None
 
 def test_a_font_installed_on_the_machine_is_not_used(tmp_path: Path) -> None:
     """Asked for a font of the machine, the engine still embeds only its own fonts."""
-    from labels_report.render import RenderInput, render_pdf
+    from labels_report.publish.render import RenderInput, render_pdf
 
     machine = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
     need(machine.is_file(), "no Liberation Sans on this machine to try with: apt-get install fonts-liberation")

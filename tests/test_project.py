@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, SAMPLE
-from labels_report.project import Project, find_project, merge
+from paths import ROOT, SAMPLE
+from labels_report.core.project import Project, find_project, merge
 
 
 def test_quarto_yml_is_a_book_whose_files_exist():
@@ -72,7 +72,7 @@ else:
 
 
 def test_quarto_engine_renders_the_executed_notebooks_without_running_them_again(tmp_path, monkeypatch):
-    from labels_report.build import build
+    from labels_report.publish.build import build
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -102,7 +102,7 @@ def test_built_in_engine_follows_the_format_options_of_quarto_yml(tmp_path):
     from bs4 import BeautifulSoup
     from pypdf import PdfReader
 
-    from labels_report.render import RenderInput, render_html, render_pdf
+    from labels_report.publish.render import RenderInput, render_html, render_pdf
 
     markdown = "# Premier chapitre\n\nTexte.\n\n## Une section\n\nTexte.\n\n# Second chapitre\n\nFin.\n"
     metadata = {"title": "Essai", "subtitle": "Ville", "lang": "fr"}

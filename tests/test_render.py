@@ -20,13 +20,12 @@ import pytest
 import typst
 from bs4 import BeautifulSoup
 
-from conftest import need
+from paths import REPORT_DIR, need
 from pdftools import structure_nodes
 
-from labels_report.errors import ParameterError, RenderError
-from labels_report.escape import md_attr, md_text
-from labels_report.render import (
-    REPORT_DIR,
+from labels_report.core.errors import ParameterError, RenderError
+from labels_report.chapters.escape import md_attr, md_text
+from labels_report.publish.render import (
     RenderInput,
     contrast_ratio,
     readable_text_colour,

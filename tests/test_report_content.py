@@ -20,15 +20,14 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from labels_report.chapters import CHAPTERS, render_chapter
-from labels_report.load import load_dataset
-from labels_report.params import ReportParams
-from labels_report.report import Report
-from labels_report.tables import TABLES
+from paths import RICH, ROOT, SAMPLE
+from labels_report.chapters.registry import CHAPTERS, render_chapter
+from labels_report.data.load import load_dataset
+from labels_report.model.compute import ComputedReport, compute
+from labels_report.model.params import ReportParams
+from labels_report.model.tables import TABLES
+from labels_report.publish.calendar import write_ics
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "soissons"
-RICH = ROOT / "tests" / "fixtures" / "rich"
 HELD_EVENTS = {"awarded", "renewed", "level_changed"}
 ENDING_EVENTS = {"suspended", "withdrawn", "expired"}
 
@@ -135,8 +134,8 @@ def independent_figures(folder: Path, year: int, public: bool = False, months: i
     }
 
 
-def report_for(folder: Path, year: int, edition: str = "conseil", lang: str = "fr") -> Report:
-    return Report.from_dataset(load_dataset(folder), ReportParams(year=year, edition=edition, lang=lang))
+def report_for(folder: Path, year: int, edition: str = "conseil", lang: str = "fr") -> ComputedReport:
+    return compute(load_dataset(folder), ReportParams(year=year, edition=edition, lang=lang))
 
 
 def number_in(text: str) -> float | None:
@@ -163,20 +162,20 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 @pytest.mark.parametrize("edition", ["conseil", "public"])
 def test_key_figures_equal_an_independent_count(folder, year, edition):
     expected = independent_figures(folder, year, public=edition == "public")
-    assert report_for(folder, year, edition).key_figures == expected
+    assert report_for(folder, year, edition).report.key_figures == expected
 
 
 def test_rich_2017_figures_by_hand():
     """The rich fixture's 2017, counted by hand from its CSV files."""
-    k = report_for(RICH, 2017).key_figures
+    k = report_for(RICH, 2017).report.key_figures
     assert (k["labels_held"], k["upgraded"], k["lost"], k["obtained"], k["renewed"]) == (3, 1, 1, 0, 0)
     assert (k["deadlines"], k["renewals_due"]) == (3, 1)
     assert (k["actions_total"], k["actions_done"], k["actions_in_progress"], k["actions_planned"],
             k["actions_abandoned"], k["actions_shared"]) == (6, 1, 3, 1, 1, 1)
     assert (k["budget_planned"], k["budget_spent"]) == (49000, 26500)
-    public = report_for(RICH, 2017, "public").key_figures
+    public = report_for(RICH, 2017, "public").report.key_figures
     assert (public["actions_total"], public["budget_planned"], public["budget_spent"]) == (5, 47000, 25000)
-    k2016 = report_for(RICH, 2016).key_figures
+    k2016 = report_for(RICH, 2016).report.key_figures
     assert (k2016["renewed"], k2016["upgraded"], k2016["labels_held"]) == (2, 1, 4)
 
 
@@ -323,7 +322,7 @@ def test_year_over_year_with_and_without_a_previous_year(tmp_path):
 def test_annexes_quality_provenance_glossary(tmp_path):
     report = report_for(SAMPLE, 2017)
     quality = report.tables["qualite-des-donnees"]
-    assert len(quality) == len(report.issues) > 0
+    assert len(quality) == len(report.report.issues) > 0
     files = report.tables["provenance-fichiers"].set_index("file")["sha256"]
     for name in ("labels.csv", "label_events.csv", "actions.csv", "action_years.csv", "town.yml"):
         assert files[name] == hashlib.sha256((SAMPLE / name).read_bytes()).hexdigest()
@@ -364,6 +363,7 @@ def test_same_inputs_same_bytes(tmp_path):
     def run(out: Path) -> dict[str, bytes]:
         report = report_for(RICH, 2017)
         markdown = "".join(render_chapter(name, report, out) for name in CHAPTERS)
+        write_ics(report.report, out / "echeances.ics")
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
         return {"markdown": markdown.encode(), **files}
 
@@ -393,7 +393,7 @@ def test_every_chapter_in_every_language_and_year(lang, year, tmp_path):
 @pytest.fixture(scope="module", params=[2016, 2018])
 def year_builds(request, tmp_path_factory):
     """The sample's report of ``year`` in both editions and both languages (one build, in parallel)."""
-    from labels_report.build import build
+    from labels_report.publish.build import build
 
     results = build(SAMPLE, request.param, editions=["conseil", "public"], langs=["fr", "en"], engine="pandoc",
                     out=tmp_path_factory.mktemp(f"out-{request.param}"), project=ROOT)
@@ -402,7 +402,7 @@ def year_builds(request, tmp_path_factory):
 
 @pytest.mark.slow
 def test_other_years_build_with_every_chapter(year_builds):
-    from labels_report.i18n import catalogue
+    from labels_report.core.i18n import catalogue
     from pypdf import PdfReader
 
     year, results = year_builds
@@ -430,9 +430,9 @@ def test_other_years_build_with_every_chapter(year_builds):
 
 
 def test_exports_are_reproducible_and_keep_text_as_text(tmp_path):
-    from labels_report.exports import report_tables, write_exports
+    from labels_report.publish.exports import write_exports
 
-    tables = report_tables(report_for(RICH, 2017))
+    tables = dict(report_for(RICH, 2017).tables)
     tables["actions"] = tables["actions"].assign(title=["=1+1", *tables["actions"]["title"][1:]])
     first = write_exports(tables, tmp_path / "a", "donnees.xlsx")
     second = write_exports(tables, tmp_path / "b", "donnees.xlsx")

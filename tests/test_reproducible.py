@@ -15,7 +15,7 @@ import os
 import pypdf
 import pytest
 
-from conftest import ROOT, SAMPLE
+from paths import ROOT, SAMPLE
 
 EPOCH = 1514764800  # 2018-01-01T00:00:00Z
 EDITIONS = ["conseil", "public"]
@@ -23,7 +23,7 @@ EDITIONS = ["conseil", "public"]
 
 @pytest.fixture(scope="module")
 def twice(tmp_path_factory, sample_builds):
-    from labels_report.build import build
+    from labels_report.publish.build import build
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))

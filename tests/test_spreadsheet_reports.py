@@ -7,13 +7,12 @@ import re
 
 from pypdf import PdfReader
 
-from conftest import ROOT
-from labels_report.build import build
-from labels_report.exports import report_tables
-from labels_report.load import load_dataset
-from labels_report.params import ReportParams
-from labels_report.report import Report
-from labels_report.workbook import write_template
+from paths import ROOT
+from labels_report.publish.build import build
+from labels_report.data.load import load_dataset
+from labels_report.model.compute import compute
+from labels_report.model.params import ReportParams
+from labels_report.data.workbook import write_template
 from test_data_contract import _variants
 
 
@@ -21,11 +20,11 @@ def test_french_excel_csv_and_workbook_give_the_same_report_figures(tmp_path):
     folders = _variants(tmp_path)
     figures = {}
     for variant, folder in folders.items():
-        report = Report.from_dataset(load_dataset(folder), ReportParams(2017))
-        tables = report_tables(report)
+        computed = compute(load_dataset(folder), ReportParams(2017))
         # Every table but the provenance one, which lists the input files and their hashes.
-        figures[variant] = (report.key_figures, {name: frame.to_csv(index=False) for name, frame in tables.items()
-                                                 if not name.startswith("provenance")})
+        figures[variant] = (computed.report.key_figures,
+                            {name: frame.to_csv(index=False) for name, frame in computed.tables.items()
+                             if not name.startswith("provenance")})
     assert figures["french-excel"] == figures["utf8"]
     assert figures["xlsx"] == figures["utf8"]
     assert figures["utf8"][0]["budget_planned"] > 0, "the comparison covers real amounts"

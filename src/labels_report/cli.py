@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import sys
 from pathlib import Path
 
 from labels_report import __version__
-from labels_report.errors import (DataError, EngineUnavailableError, LabelsReportError, NotebookExecutionError,
-                                  ParameterError, ProjectNotFoundError, RenderError)
+from labels_report.core.errors import (
+    DataError,
+    EngineUnavailableError,
+    LabelsReportError,
+    NotebookExecutionError,
+    ParameterError,
+    ProjectNotFoundError,
+    RenderError,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -59,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="how far ahead renewals and jury visits are listed (default: %(default)s months)")
     build.add_argument("--project", default=None, metavar="DIR",
                        help="the report project folder (default: found from the current folder upwards)")
+    build.add_argument("--force", action="store_true",
+                       help="build again even when the published report was built from the same inputs")
+    build.add_argument("--keep-notebooks", action="store_true",
+                       help="keep the executed chapter notebooks in the build folder (OUT/.build/)")
 
     check = commands.add_parser(
         "check", help="check the data and list every error and warning",
@@ -86,27 +98,75 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_issues(issues, lang: str, stream=None) -> None:
-    from labels_report.issues_table import format_issues
+    from labels_report.data.issues import format_issues
 
     print(format_issues(issues, lang), file=stream or sys.stderr)
 
 
-def _cmd_build(args: argparse.Namespace) -> int:
-    from labels_report.build import build
-    from labels_report.i18n import LOCALES
-    from labels_report.params import EDITIONS
+EDITION_NAMES = ("conseil", "public")
+LANGS = ("fr", "en")
 
-    editions = list(EDITIONS) if args.edition == "all" else [args.edition]
-    langs = list(LOCALES) if args.lang == "all" else ([args.lang] if args.lang else None)
-    results = build(args.data, args.year, editions=editions, langs=langs, engine=args.engine, out=args.out,
-                    project=args.project, as_of=args.as_of, horizon_months=args.horizon,
-                    progress=lambda message: print(message, file=sys.stderr, flush=True))
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    editions = list(EDITION_NAMES) if args.edition == "all" else [args.edition]
+    langs = list(LANGS) if args.lang == "all" else ([args.lang] if args.lang else None)
+    say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    unchanged = None if args.force else _unchanged(args, editions, langs)
+    if unchanged is not None:
+        for folder in unchanged:
+            say(f"up to date, nothing to do: {_short(folder, Path.cwd())}")
+        return EXIT_OK
+    kernels = _start_kernels(args, len(editions) * (len(langs) if langs else 1))
+    try:
+        from labels_report.publish.build import build
+
+        results = build(args.data, args.year, editions=editions, langs=langs, engine=args.engine, out=args.out,
+                        project=args.project, as_of=args.as_of, horizon_months=args.horizon, progress=say,
+                        force=args.force, keep_notebooks=args.keep_notebooks, kernels=kernels)
+    finally:
+        for kernel in kernels:
+            kernel.shutdown()
     cwd = Path.cwd()
     for result in results:
-        print(f"\n{result.params.edition} ({result.params.lang}) {result.params.year}: {_short(result.folder, cwd)}")
+        state = " (unchanged)" if result.unchanged else ""
+        print(f"\n{result.params.edition} ({result.params.lang}) {result.params.year}{state}: "
+              f"{_short(result.folder, cwd)}")
         for kind, path in result.files.items():
             print(f"  {kind:9} {_short(path, cwd)}")
     return EXIT_OK
+
+
+def _start_kernels(args: argparse.Namespace, reports: int) -> list:
+    """Chapter kernels started before the build machinery is even imported: they boot
+    while this process loads it and reads the data."""
+    from labels_report.core.project import Project
+    from labels_report.publish.kernel import kernels_for, start_kernels
+
+    try:
+        project = Project.find(args.project)
+    except ProjectNotFoundError:
+        return []  # the build says what is wrong
+    if args.engine == "quarto" and shutil.which("quarto") is None:
+        return []  # neither: the build says Quarto is missing
+    return start_kernels(kernels_for(reports), project.root, project.fonts_dir)
+
+
+def _unchanged(args: argparse.Namespace, editions: list[str], langs: list[str] | None) -> list[Path] | None:
+    """The published folders when every report asked for is up to date, found without loading
+    the build machinery (an unchanged rebuild answers at once); None otherwise."""
+    from labels_report.core.project import Project, resolve_path
+    from labels_report.publish.manifest import unchanged_reports
+    from labels_report.publish.versions import engine_name
+
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+        project = Project.find(args.project)
+    except (ValueError, ProjectNotFoundError):
+        return None  # the build says what is wrong
+    return unchanged_reports(project=project, data_dir=resolve_path(args.data, project.root),
+                             out_root=resolve_path(args.out, project.root), year=args.year,
+                             editions=editions, langs=langs, as_of=as_of, horizon_months=args.horizon,
+                             engine=engine_name(args.engine))
 
 
 def _short(path: Path, cwd: Path) -> str:
@@ -117,7 +177,7 @@ def _short(path: Path, cwd: Path) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from labels_report.load import check
+    from labels_report.model.quality import check
 
     issues = check(Path(args.data), year=args.year, horizon_months=args.horizon, lang=args.lang)
     _print_issues(issues, args.lang, sys.stdout)
@@ -125,7 +185,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from labels_report.workbook import write_template
+    from labels_report.data.workbook import write_template
 
     path = Path(args.out)
     write_template(path, lang=args.lang)
@@ -134,7 +194,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from labels_report.newtown import init_town, slugify
+    from labels_report.core.text import slugify
+    from labels_report.data.newtown import init_town
 
     folder = Path(args.data) if args.data else Path("data") / slugify(args.town)
     created = init_town(args.town, folder)

@@ -1,0 +1,205 @@
+"""Chapter "Les labels": each label's status, its periods of validity, the year's events, one section per label."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from labels_report.chapters import charts
+from labels_report.chapters import columns as tb
+from labels_report.chapters import markdown as md
+from labels_report.chapters.base import Chapter, bold_facts
+from labels_report.chapters.columns import Col, join_names
+from labels_report.chapters.markdown import Md
+from labels_report.chapters.narrative import safe_markdown
+from labels_report.core.dates import period_end
+from labels_report.data.vocabulary import Event, LabelState
+
+def next_step(cat, row: pd.Series) -> str:
+    if row["next_event"]:
+        return cat.text("next.event", event=cat.text(f"event.{row['next_event']}"),
+                        date=tb.show_date(cat, row["next_event_date"]))
+    if row["state"] == LabelState.HELD and row["valid_until"]:
+        precision = tb.parse_iso(row["valid_until"])[1]
+        return cat.text(f"next.renewal_before.{precision}", date=tb.show_date(cat, row["valid_until"]))
+    if row["state"] == LabelState.HELD:
+        return cat.text("next.validity_unknown")
+    return tb.DASH
+
+
+def valid_until(cat, row: pd.Series) -> str:
+    if row["valid_until"]:
+        return tb.show_date(cat, row["valid_until"])
+    return cat.text("value.unknown") if row["state"] == LabelState.HELD else tb.DASH
+
+
+STATUS_COLUMNS = [
+    Col("col.label", tb.text("label"), 22),
+    Col("col.status", tb.word("state", "state"), 12),
+    Col("col.level", tb.level("level", state_column="state"), 12),
+    Col("col.since", tb.date("since"), 12),
+    Col("col.valid_until", valid_until, 12),
+    Col("col.next_step", next_step, 20),
+]
+
+EVENT_COLUMNS = [
+    Col("col.date", tb.date("date"), 12),
+    Col("col.label", tb.text("label"), 18),
+    Col("col.event", tb.word("event", "event"), 12),
+    Col("col.level", lambda cat, row: tb.DASH if tb.missing(row["level"]) else tb.level("level")(cat, row), 8),
+    Col("col.reference", tb.text("reference"), 12),
+    Col("col.note", tb.text("note", ""), 30),
+]
+
+
+def timeline_rows(ch: Chapter) -> list[charts.TimelineRow]:
+    r = ch.report
+    frame = ch.table("chronologie-des-labels")
+    events = r.data.events
+    rows = []
+    for label_id in r.label_ids:
+        mine = frame[frame["label_id"] == label_id]
+        segments = []
+        for _, p in mine.iterrows():
+            start, start_precision = tb.parse_iso(p["start"])
+            if p["open"] or not p["end"]:
+                end = r.params.reference_date
+            else:
+                end_value, end_precision = tb.parse_iso(p["end"])
+                end = period_end(end_value, end_precision)
+            level = "" if tb.missing(p["level"]) else tb.level("level")(ch.cat, p)
+            segments.append(charts.Segment(start, max(end, start), level, bool(p["open"])))
+        marks = events[(events["label_id"] == label_id) & (events["date"] <= r.params.reference_date)]
+        rows.append(charts.TimelineRow(r.label_name(label_id), segments,
+                                       [(d, e) for d, e in zip(marks["date"], marks["event"], strict=True)]))
+    return rows
+
+
+def timeline_alt(ch: Chapter) -> str:
+    """The timeline in words, from the table it draws (chronologie-des-labels)."""
+    r, cat = ch.report, ch.cat
+    frame = ch.table("chronologie-des-labels")
+    parts = []
+    for label_id in r.label_ids:
+        mine = frame[frame["label_id"] == label_id]
+        name = r.label_name(label_id)
+        if mine.empty:
+            parts.append(ch.t("fig.timeline.none", label=name))
+            continue
+        spans = []
+        for _, p in mine.iterrows():
+            level = "" if tb.missing(p["level"]) else tb.level("level")(cat, p)
+            start, end = tb.show_date(cat, p["start"]), tb.show_date(cat, p["end"])
+            if p["open"]:
+                span = ch.t("fig.timeline.open", start=start)
+            elif start == end:
+                span = start
+            else:
+                span = ch.t("fig.timeline.period", start=start, end=end)
+            spans.append(ch.t("fig.timeline.with_level", span=span, level=level) if level else span)
+        parts.append(ch.t("fig.timeline.label", label=name, spans=join_names(cat, spans)))
+    return ch.t("fig.timeline.alt", date=ch.as_of) + " " + " ".join(parts)
+
+
+def labels(ch: Chapter) -> Md:
+    r = ch.report
+    year = r.year
+    blocks: list[str] = [md.heading(1, ch.t("chapter.labels"), "labels")]
+    if not r.label_ids:
+        # a town with no label yet: no empty table, no empty timeline
+        blocks.append(md.paragraph(ch.t("labels.none")))
+        return md.join(blocks)
+    blocks.append(md.paragraph(ch.t("labels.intro", date=ch.as_of)))
+    blocks.append(ch.render(ch.table("statut-des-labels"), STATUS_COLUMNS,
+                            ch.t("labels.status_caption", date=ch.as_of), "tbl-label-status"))
+    path, rel = ch.figure_path("label-timeline")
+    charts.timeline(timeline_rows(ch), path, title=ch.t("fig.timeline.title"), year_label=ch.t("fig.year"),
+                    reference=r.params.reference_date, reference_text=ch.as_of,
+                    marker_names={e: ch.t(f"event.{e}") for e in Event})
+    blocks.append(md.figure(rel, ch.t("fig.timeline.caption"), timeline_alt(ch), "fig-label-timeline",
+                            ch.data_link("chronologie-des-labels")))
+    blocks.append(md.paragraph(ch.t("fig.timeline.reading")))
+
+    blocks.append(md.heading(2, ch.t("labels.events_title", year=year), "labels-year-events"))
+    events = ch.table("evenements-de-l-annee")
+    if events.empty:
+        blocks.append(md.paragraph(ch.t("labels.no_events", year=year)))
+    else:
+        blocks.append(ch.render(events, EVENT_COLUMNS, ch.t("labels.events_caption", year=year),
+                                "tbl-label-events"))
+    for label_id in r.label_ids:
+        blocks.append(label_section(ch, label_id))
+    return md.join(blocks)
+
+
+def label_section(ch: Chapter, label_id: str) -> Md:
+    r, cat = ch.report, ch.cat
+    row = r.label_row(label_id)
+    status = ch.table("statut-des-labels").set_index("label_id").loc[label_id]
+    blocks = [md.heading(2, str(row["name"]), ch.anchor("label", label_id))]
+    facts: list[tuple[str, object]] = [
+        (ch.t("col.awarding_body"), str(row["awarding_body"]) or ch.t("value.unknown")),
+        (ch.t("col.category"), str(row["category"]) or ch.t("value.unknown")),
+    ]
+    if row["subject"]:
+        facts.append((ch.t("col.subject"), str(row["subject"])))
+    facts.append((ch.t("labels.status_on", date=ch.as_of), cat.text(f"state.{status['state']}")))
+    if status["state"] == LabelState.HELD:
+        facts.append((ch.t("col.level"), ch.level_text(label_id, None if tb.missing(status["level"])
+                                                      else int(status["level"]), with_max=True)))
+    if status["since"]:
+        facts.append((ch.t("col.since"), tb.show_date(cat, status["since"])))
+    if status["state"] in (LabelState.HELD, LabelState.EXPIRED):
+        facts.append((ch.t("col.valid_until"), valid_until(cat, status)))
+    if next_step(cat, status) != tb.DASH:
+        facts.append((ch.t("col.next_step"), next_step(cat, status)))
+    if not r.params.edition_info.public and row.get("referent"):
+        facts.append((ch.t("col.referent"), str(row["referent"])))
+    blocks.append(bold_facts(ch, facts))
+    if status["state"] == LabelState.UNKNOWN:
+        blocks.append(md.paragraph(ch.t("labels.no_event_recorded")))
+    if row["url"]:
+        blocks.append(md.paragraph(md.link(ch.t("labels.more"), str(row["url"]))))
+    count = len(r.actions_of_label(label_id))
+    blocks.append(md.paragraph(ch.n("labels.actions_count", count, year=r.year) if count
+                               else ch.t("labels.no_actions", year=r.year)))
+    text = r.data.texts.get((r.year, label_id), "")
+    if text:
+        blocks.append(md.heading(3, ch.t("labels.narrative", year=r.year), unnumbered=True))
+        blocks.append(Md(safe_markdown(text, heading_shift=3)))
+    history = r.data.events[(r.data.events["label_id"] == label_id)
+                            & (r.data.events["date"] <= r.params.reference_date)]
+    if not history.empty:
+        blocks.append(md.heading(3, ch.t("labels.history"), unnumbered=True))
+        items = []
+        for _, e in history.sort_values(["date", "_row"], kind="stable").iterrows():
+            parts = [md.cell(ch.date(e["date"], e["date_precision"])), md.cell(ch.t("event." + e["event"]))]
+            if not pd.isna(e["level"]):
+                parts.append(md.cell(ch.level_text(label_id, int(e["level"]))))
+            has_start, has_end = isinstance(e["valid_from"], dt.date), isinstance(e["valid_until"], dt.date)
+            if has_start or has_end:
+                start = ch.date(e["valid_from"], e["valid_from_precision"])
+                end = ch.date(e["valid_until"], e["valid_until_precision"])
+                if not has_start:
+                    validity = ch.t("labels.validity_until", end=end)
+                elif not has_end:
+                    validity = ch.t("labels.validity_from", start=start)
+                elif start == end:
+                    validity = ch.t("labels.validity_one", period=start)
+                else:
+                    validity = ch.t("labels.validity", start=start, end=end)
+                parts.append(md.cell(validity))
+            if e["reference"]:
+                parts.append(md.cell(ch.t("labels.reference", reference=e["reference"])))
+            line = " – ".join(parts)
+            if e["note"]:
+                line = ch.t("format.with_note", text=Md(line), note=Md(md.cell(e["note"])))
+            if e["source_url"]:
+                line += " " + md.link(ch.t("labels.source"), str(e["source_url"]))
+            items.append(Md(line))
+        blocks.append(md.bullet_list(items))
+        refs = [str(x) for x in history["reference"] if x]
+        if not refs:
+            blocks.append(md.paragraph(ch.t("labels.no_reference")))
+    return md.join(blocks)

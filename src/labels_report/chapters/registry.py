@@ -1,0 +1,33 @@
+"""The chapters, by the name their notebook calls them: adding a chapter is adding an entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from labels_report.chapters.actions import actions
+from labels_report.chapters.annexes import annexes
+from labels_report.chapters.base import Chapter
+from labels_report.chapters.calendar import calendar
+from labels_report.chapters.labels import labels
+from labels_report.chapters.markdown import Md
+from labels_report.chapters.summary import summary
+from labels_report.chapters.year_over_year import year_over_year
+from labels_report.model.compute import ComputedReport
+
+CHAPTERS: dict[str, Callable[[Chapter], Md]] = {
+    "summary": summary,
+    "labels": labels,
+    "calendar": calendar,
+    "actions": actions,
+    "year_over_year": year_over_year,
+    "annexes": annexes,
+}
+"""Registry of chapters, by the name their notebook calls."""
+
+
+def render_chapter(name: str, computed: ComputedReport, output_dir: Path) -> Md:
+    """Chapter ``name`` of ``computed`` as Pandoc Markdown; its figures are written under ``output_dir/figures``."""
+    if name not in CHAPTERS:
+        raise KeyError(f"no chapter {name!r}; the chapters are {', '.join(CHAPTERS)}")
+    return CHAPTERS[name](Chapter(computed, output_dir))

@@ -1,0 +1,93 @@
+"""One exception family for the whole package, and the record of a finding in the data.
+
+`LabelsReportError` is the root. Data errors carry `Issue` records that name
+the file, sheet, row, column and value, and are shown to staff without a
+traceback; anything that is not a `LabelsReportError` is a bug and keeps its
+traceback. How an issue is worded for people is :mod:`labels_report.data.issues`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding about the input data, as a clerk needs to read it.
+
+    ``row`` is the row number as the clerk sees it: the line number in the CSV
+    file (the header is line 1) or the row number in the Excel sheet.
+    ``code`` is a key of the message catalogue (``issue.<code>``); ``params``
+    fill its placeholders (``expected``, ``limit`` ...).
+    """
+
+    severity: Severity
+    code: str
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def sort_key(self) -> tuple:
+        return (self.severity != "error", self.file, self.sheet or "", self.row or 0, self.column or "")
+
+
+class LabelsReportError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class ProjectNotFoundError(LabelsReportError):
+    """No report project (a folder holding ``_quarto.yml``) was found."""
+
+
+class ParameterError(LabelsReportError):
+    """A build parameter (year, edition, language, engine ...) is not valid."""
+
+
+class DataError(LabelsReportError):
+    """The input data hold errors; ``issues`` lists all of them (and warnings)."""
+
+    def __init__(self, issues: Sequence[Issue]):
+        self.issues = tuple(sorted(issues, key=Issue.sort_key))
+        errors = [i for i in self.issues if i.severity == "error"]
+        super().__init__(f"{len(errors)} error(s) in the input data")
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == "error")
+
+
+class EngineUnavailableError(LabelsReportError):
+    """The render engine asked for is not installed."""
+
+
+class RenderError(LabelsReportError):
+    """Pandoc, Typst or Quarto failed to render the report."""
+
+    def __init__(self, engine: str, message: str):
+        self.engine = engine
+        super().__init__(f"{engine}: {message}")
+
+
+class NotebookExecutionError(LabelsReportError):
+    """A chapter notebook failed: names the notebook, the cell and the exception.
+
+    The partially executed notebook is kept at ``executed_path`` for debugging.
+    """
+
+    def __init__(self, notebook: str, cell_index: int | None, ename: str, evalue: str,
+                 traceback: str, executed_path: str):
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue
+        self.traceback = traceback
+        self.executed_path = executed_path
+        cell = f"cell {cell_index}" if cell_index is not None else "a cell"
+        super().__init__(f"{notebook}, {cell}: {ename}: {evalue} (executed copy kept at {executed_path})")

@@ -1,0 +1,286 @@
+"""Loading one town's data folder into a validated, typed data set.
+
+:func:`load_dataset` reads the folder (CSV files or one workbook, ``town.yml``,
+``texts/``), reads every cell as the contract says
+(:mod:`labels_report.data.contract`), applies the rules within each table and
+across tables (:mod:`labels_report.data.checks`), and either returns the typed
+:class:`~labels_report.data.dataset.Dataset` or raises
+:class:`~labels_report.core.errors.DataError` holding *every* problem found, in
+one pass. :func:`load` returns the data set (or None) and the problems without
+raising.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from labels_report.core.errors import DataError, Issue
+from labels_report.core.files import sha256_file
+from labels_report.core.i18n import catalogue
+from labels_report.data.checks import check_tables, cross_check, load_warnings, raw_html
+from labels_report.data.contract import TABLES, TEXTS_FOLDER, VOCABULARIES, Column, Table
+from labels_report.data.dataset import Dataset
+from labels_report.data.found import Found
+from labels_report.data.reading import (
+    CellError,
+    RawTable,
+    Workbook,
+    decode,
+    display,
+    is_empty,
+    number_evidence,
+    parse_cell,
+    read_csv,
+    read_workbook,
+)
+from labels_report.data.town import read_town
+
+UNSUPPORTED_SUFFIXES = (".xls", ".ods", ".xlsm", ".numbers")
+
+
+def load_dataset(data_dir: Path | str, lang: str = "fr") -> Dataset:
+    """The validated data set of the town whose data are in ``data_dir``.
+
+    Raises :class:`DataError` with every error (and warning) found when there is
+    at least one error. On success, the warnings that do not depend on a report
+    year are in ``Dataset.warnings`` and the SHA-256 of every file read in
+    ``Dataset.sources``.
+    """
+    dataset, issues = load(Path(data_dir), lang)
+    if dataset is None:
+        raise DataError(issues)
+    return dataset
+
+
+
+
+def load(data_dir: Path, lang: str = "fr") -> tuple[Dataset | None, list[Issue]]:
+    """The data set of ``data_dir`` (None when it holds errors) and every issue found, errors first."""
+    catalogue(lang)  # an unknown language is a parameter error, raised before any reading
+    if not data_dir.is_dir():
+        return None, [Issue("error", "folder_missing", str(data_dir), value=str(data_dir))]
+    found = Found()
+    workbook = _read_tables(data_dir, found)
+    read_town(data_dir, workbook, found)
+    _type_tables(found, lang)
+    check_tables(found)
+    cross_check(found, lang)
+    _read_texts(data_dir, found)
+    found.issues += load_warnings(found)
+    issues = sorted(found.issues, key=Issue.sort_key)
+    if any(i.severity == "error" for i in issues) or found.town is None:
+        return None, issues
+    dataset = Dataset(
+        town=found.town,
+        labels=found.frames["labels"],
+        events=found.frames["label_events"],
+        actions=found.frames["actions"],
+        action_years=found.frames["action_years"],
+        texts=dict(sorted(found.texts.items())),
+        sources=dict(sorted(found.sources.items())),
+        warnings=tuple(issues),
+        data_dir=str(data_dir.resolve()),
+    )
+    return dataset, issues
+
+
+# -- files ---------------------------------------------------------------------------
+
+
+def _read_tables(data_dir: Path, found: Found) -> Workbook | None:
+    """The four tables, from the CSV files or from the one workbook."""
+    # "~$x.xlsx" is the lock file Excel leaves beside an open workbook
+    files = {p.name.lower(): p for p in sorted(data_dir.iterdir())
+             if p.is_file() and not p.name.startswith((".", "~$"))}
+    books = [p for name, p in files.items() if name.endswith(".xlsx")]
+    table_files = {t.file: t for t in TABLES.values()}
+    csvs = [p for name, p in files.items() if name in table_files]
+    for name, path in files.items():
+        if name.endswith(".csv") and name not in table_files:
+            found.issues.append(Issue("warning", "file_unknown", path.name, value=path.name,
+                                      params={"expected": ", ".join(table_files)}))
+        elif name.endswith(UNSUPPORTED_SUFFIXES):
+            found.issues.append(Issue("warning", "file_unsupported", path.name, value=path.name))
+    if len(books) > 1 or (books and csvs):
+        names = ", ".join(p.name for p in [*books, *csvs])
+        found.issues.append(Issue("error", "source_ambiguous", books[0].name, value=names))
+        found.workbook_unread = True
+        return None
+    if books:
+        book_path = books[0]
+        found.sources[book_path.name] = sha256_file(book_path)
+        workbook, issues = read_workbook(book_path, book_path.name)
+        found.issues += issues
+        if workbook is not None:
+            found.raws.update(workbook.tables)
+        found.workbook_unread = workbook is None
+        return workbook
+    for table in TABLES.values():
+        path = files.get(table.file)
+        if path is None:
+            found.issues.append(Issue("error", "file_missing", table.file, value=table.file,
+                                      params={"expected": ", ".join(table.column_names)}))
+            continue
+        found.sources[path.name] = sha256_file(path)
+        raw, issues = read_csv(path, path.name, table)
+        found.issues += issues
+        if raw is not None:
+            found.raws[table.name] = raw
+    return None
+
+
+# -- cells ---------------------------------------------------------------------------
+
+
+def _empty(column: Column) -> object:
+    return {"id": "", "text": "", "vocab": "", "date": None, "list": (), "bool": False}.get(column.kind, pd.NA)
+
+
+_DTYPES = {"id": "str", "text": "str", "vocab": "str", "date": object, "list": object, "bool": bool,
+           "int": "Int64", "year": "Int64", "amount": "Float64", "number": "Float64", "percent": "Float64"}
+
+
+def _decimal_marks(raws: Iterable[RawTable]) -> dict[str, str | None]:
+    """The decimal mark of each file: its dialect's and the one its unambiguous numbers show.
+
+    When they disagree, or the numbers use both, the mark is unknown and a
+    number that reads two ways is an error.
+    """
+    seen: dict[str, set[str]] = {}
+    for raw in raws:
+        marks = seen.setdefault(raw.file, set())
+        if raw.decimal_mark:
+            marks.add(raw.decimal_mark)
+        numeric = [c.name for c in raw.table.columns if c.kind in ("amount", "number", "percent")]
+        for _, cells in raw.rows:
+            for name in numeric:
+                if name in cells:
+                    mark = number_evidence(cells[name], raw.table.column(name).kind)
+                    if mark:
+                        marks.add(mark)
+    return {file: (next(iter(marks)) if len(marks) == 1 else None) for file, marks in seen.items()}
+
+
+def _cell_params(error: CellError, column: Column, lang: str) -> dict[str, object]:
+    params = dict(error.params)
+    if error.code == "vocab_unknown":
+        params = {"expected": VOCABULARIES[column.vocab or ""].accepted(lang)}
+    elif error.code == "number_ambiguous":
+        cat = catalogue(lang)
+        digits = int(params.pop("digits"))
+        params = {"as_integer": cat.number(params["as_integer"]),
+                  "as_decimal": cat.number(params["as_decimal"], digits)}
+    return params
+
+
+def _type_tables(found: Found, lang: str) -> None:
+    marks = _decimal_marks(found.raws.values())
+    for name, raw in found.raws.items():
+        frame, issues = _typed(raw, marks.get(raw.file), lang, found.shown)
+        found.frames[name] = frame
+        found.issues += issues
+    for name, table in TABLES.items():
+        if name not in found.frames:
+            found.frames[name] = _frame(table, {c.name: [] for c in table.columns}, {}, [], "", None)
+
+
+def _typed(raw: RawTable, mark: str | None, lang: str,
+           shown: dict[tuple[str, int, str], str]) -> tuple[pd.DataFrame, list[Issue]]:
+    table = raw.table
+    issues: list[Issue] = []
+    values: dict[str, list[object]] = {c.name: [] for c in table.columns}
+    precisions: dict[str, list[str]] = {c.name: [] for c in table.columns if c.kind == "date"}
+    for number, cells in raw.rows:
+        for column in table.columns:
+            cell = cells.get(column.name)
+            value, precision = _empty(column), ""
+            if cell is not None and not is_empty(cell):
+                shown[(table.name, number, column.name)] = display(cell)
+                try:
+                    value = parse_cell(column, cell, mark)
+                except CellError as exc:
+                    issues.append(Issue("error", exc.code, raw.file, raw.sheet, number, column.name, display(cell),
+                                        _cell_params(exc, column, lang)))
+                    value = _empty(column)
+                else:
+                    if column.kind == "date":
+                        value, precision = value  # type: ignore[misc]
+                    if column.kind == "list" and not value and column.required:
+                        issues.append(Issue("error", "value_required", raw.file, raw.sheet, number, column.name,
+                                            display(cell)))
+            elif column.required and column.name in raw.present:
+                issues.append(Issue("error", "value_required", raw.file, raw.sheet, number, column.name))
+            values[column.name].append(value)
+            if column.kind == "date":
+                precisions[column.name].append(precision)
+    numbers = [number for number, _ in raw.rows]
+    return _frame(table, values, precisions, numbers, raw.file, raw.sheet), issues
+
+
+def _frame(table: Table, values: dict[str, list[object]], precisions: dict[str, list[str]],
+           numbers: list[int], file: str, sheet: str | None) -> pd.DataFrame:
+    data: dict[str, object] = {}
+    for column in table.columns:
+        items = values[column.name]
+        if column.kind in ("list", "date"):
+            cells = np.empty(len(items), dtype=object)
+            for i, item in enumerate(items):  # element by element: tuples stay tuples
+                cells[i] = item
+            series = pd.Series(cells, dtype=object)
+        else:
+            series = pd.Series(pd.array(items, dtype=_DTYPES[column.kind]) if items else [], dtype=_DTYPES[column.kind])
+        data[column.name] = series
+        if column.kind == "date":
+            data[f"{column.name}_precision"] = pd.Series(precisions.get(column.name, []), dtype="str")
+    data["_row"] = pd.Series(numbers, dtype="int64")
+    data["_file"] = pd.Series([file] * len(numbers), dtype="str")
+    data["_sheet"] = pd.Series([sheet or ""] * len(numbers), dtype="str")
+    return pd.DataFrame(data)
+
+
+# -- texts -------------------------------------------------------------------------------
+
+
+def _read_texts(data_dir: Path, found: Found) -> None:
+    folder = data_dir / TEXTS_FOLDER
+    if not folder.is_dir():
+        return
+    label_ids = set(found.frames["labels"]["label_id"]) if found.complete("labels") else None
+    for entry in sorted(folder.iterdir()):
+        rel = f"{TEXTS_FOLDER}/{entry.name}"
+        if entry.name.startswith("."):
+            continue
+        if not entry.is_dir():
+            found.issues.append(Issue("warning", "text_file_ignored", rel, value=entry.name))
+            continue
+        if not re.fullmatch(r"[1-9]\d{3}", entry.name):
+            found.issues.append(Issue("error", "text_year_invalid", rel, value=entry.name))
+            continue
+        for path in sorted(entry.iterdir()):
+            rel = f"{TEXTS_FOLDER}/{entry.name}/{path.name}"
+            if path.name.startswith("."):
+                continue
+            if not path.is_file() or path.suffix.lower() != ".md":
+                found.issues.append(Issue("warning", "text_file_ignored", rel, value=path.name))
+                continue
+            label_id = path.stem
+            found.sources[rel] = sha256_file(path)
+            if label_ids is not None and label_id not in label_ids:
+                found.issues.append(Issue("error", "text_label_unknown", rel, value=label_id,
+                                          params={"labels_file": found.where("labels")}))
+            text = decode(path.read_bytes())
+            if text is None:
+                found.issues.append(Issue("error", "file_not_text", rel))
+                continue
+            html = raw_html(text)
+            for line, tag in html:
+                found.issues.append(Issue("error", "text_raw_html", rel, row=line, value=tag))
+            if not html:
+                found.texts[(int(entry.name), label_id)] = text.replace("\r\n", "\n").strip() + "\n"
+
+

@@ -1,0 +1,38 @@
+"""A new town's data folder, empty but valid (``labels-report init``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from labels_report.core.errors import ParameterError
+from labels_report.data.contract import TABLES, TEXTS_FOLDER, TOWN_FILE, TOWN_KEYS
+
+
+def _yaml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def init_town(name: str, data_dir: Path | str) -> Path:
+    """Create ``data_dir``, the data folder of town ``name``, and return it.
+
+    The folder's name is the town's slug (``labels-report init`` uses
+    ``data/<slugify(name)>``). It receives ``town.yml`` (name and slug filled
+    in), every table's CSV file with just its header row, and an empty
+    ``texts/`` folder: it loads without error. Raises :class:`ParameterError`
+    if the name is empty or ``data_dir`` exists and is not an empty folder
+    (nothing is overwritten).
+    """
+    if not name.strip():
+        raise ParameterError("the town's name must not be empty")
+    folder = Path(data_dir)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ParameterError(f"{folder} already exists and is not empty: nothing was written")
+    folder.mkdir(parents=True, exist_ok=True)
+    values = {"name": name.strip(), "slug": folder.resolve().name, "default_lang": "fr"}
+    lines = ["# Commune : une information par ligne, « clé: valeur ». Laisser vide ce qui n'est pas connu."]
+    lines += [f"{key}: {_yaml_text(values.get(key, ''))}" for key in TOWN_KEYS]
+    (folder / TOWN_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for table in TABLES.values():
+        (folder / table.file).write_text(",".join(table.column_names) + "\n", encoding="utf-8")
+    (folder / TEXTS_FOLDER).mkdir()
+    return folder

@@ -1,0 +1,736 @@
+"""Reading what staff produce, with no flags to set.
+
+**CSV files** are read in UTF-8 (with or without BOM) or, when the bytes are
+not valid UTF-8, in Windows-1252 (what French Excel writes). UTF-16 (Excel's
+"Unicode text"), with or without a BOM, is read too. The separator (``;``,
+``,`` or tab) is the one that splits the header line into the contract's
+column names; a first line ``sep=;`` (Excel's own hint) is skipped.
+
+**The header** is the first row, unless rows holding a title (one cell each)
+come first: ``Labels de la ville`` above the header is skipped, as are blank
+rows. Column names are matched ignoring case, surrounding spaces, and spaces
+or hyphens in place of ``_`` (``Label ID`` is ``label_id``). A quote left
+open (``"Jardins`` with no closing ``"``) is an error on its row rather than a
+cell that swallows the rest of the file. In a workbook, merged cells across
+the table's rows and formulas without a computed value are errors.
+
+**One workbook** (``.xlsx``) may replace the CSV files: a sheet per table, named
+like the table, with the same header row. Cells typed by Excel (dates, numbers,
+booleans) and the same values typed as text (``'14/12/2016``, ``500 000 €``)
+both parse.
+
+**Row numbers** are the rows a spreadsheet shows: the header is row 1 in a CSV
+file (the record number, which is also the line number unless a quoted cell
+spans several lines) and the Excel row number in a workbook.
+
+**Cells** (see :mod:`labels_report.data.contract` for the kinds):
+
+* dates are French: ``dd/mm/yyyy`` (``12/01/2017`` is the 12th of January,
+  never December the 1st), or ISO ``yyyy-mm-dd``; a date known to the month is
+  ``yyyy-mm`` or ``mm/yyyy``, to the year ``yyyy``. A month may be written in
+  words, in French or English, in full or abbreviated (``14 déc. 2016``,
+  ``1er mars 2020``, ``décembre 2016``). A date that does not exist
+  (``31/02/2017``, ``2017-02-31``) is an error, and so is a two-digit year
+  (``14/12/16``: 1916 or 2016?);
+* numbers accept spaces (also no-break and narrow no-break spaces) as thousands
+  separators, a decimal comma or point, and in an amount a ``€``/``EUR`` sign:
+  ``500 000 €``, ``500 000,50 €``. A number that reads two ways (``1.234``,
+  ``1,234``: thousands or decimals?) is read with the file's decimal mark: the
+  comma in a ``;``-separated CSV (the French Excel dialect), otherwise the mark
+  the file's other numbers use unambiguously (``12,50``); when the file does not
+  tell, it is an error, never a guess.
+
+A cell that cannot be read raises :class:`CellError`; whole-file problems are
+returned as :class:`~labels_report.core.errors.Issue` records.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from labels_report.core.dates import DatePrecision, clerk, partial_date
+from labels_report.core.errors import Issue
+from labels_report.core.text import fold, normalise_word
+from labels_report.data.contract import BOOLEAN_WORDS, TABLES, TOWN_KEYS, TOWN_SHEET, VOCABULARIES, Column, Table
+
+SEPARATORS = (";", ",", "\t")
+SPACES = " \u00a0\u202f\u2009"
+"""Characters accepted as thousands separators: space, no-break, narrow no-break, thin."""
+
+
+class CellError(Exception):
+    """A cell that does not read as its column's kind; ``code`` names the message."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class XlCell:
+    """A workbook cell: its typed value and the number format Excel shows it with."""
+
+    value: object
+    number_format: str = "General"
+
+
+@dataclass
+class RawTable:
+    """One table as read, before its cells are parsed."""
+
+    table: Table
+    file: str
+    sheet: str | None
+    present: tuple[str, ...]
+    """The contract's columns found in the header (missing optional ones are empty)."""
+    rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    """(row number as the clerk sees it, column -> raw cell: ``str`` or :class:`XlCell`)."""
+    decimal_mark: str | None = None
+    """The decimal mark the file's dialect implies, if any."""
+    complete: bool = True
+    """False when the rows after a reading error (an unclosed quote) could not be read: other
+    tables' references to it are not checked (they would all look unknown)."""
+
+
+# -- cells ------------------------------------------------------------------------
+
+
+def display(raw: object) -> str:
+    """The cell as the clerk sees it, for error messages."""
+    value = raw.value if isinstance(raw, XlCell) else raw
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, dt.datetime):
+        text = clerk(value.date())
+        return text if value.time() == dt.time() else text + value.strftime(" %H:%M")
+    if isinstance(value, dt.date):
+        return clerk(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_empty(raw: object) -> bool:
+    value = raw.value if isinstance(raw, XlCell) else raw
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(raw: object) -> str | None:
+    """The cell's text if it holds text (always for CSV), else None."""
+    if isinstance(raw, XlCell):
+        return raw.value.strip() if isinstance(raw.value, str) else None
+    return str(raw).strip()
+
+
+def parse_text(raw: object) -> str:
+    if isinstance(raw, XlCell) and not isinstance(raw.value, str):
+        return display(raw)
+    return str(_text(raw) or "")
+
+
+def parse_list(raw: object) -> tuple[str, ...]:
+    """``a; b`` -> ``("a", "b")``; a line break separates items too."""
+    items = re.split(r"[;\n]", parse_text(raw))
+    seen: dict[str, None] = {}
+    for item in items:
+        if item.strip():
+            seen.setdefault(item.strip(), None)
+    return tuple(seen)
+
+
+# Dates: (pattern, precision); groups are year, month, day by name.
+_DATE_FORMS: tuple[tuple[re.Pattern[str], DatePrecision], ...] = tuple(
+    (re.compile(pattern + r"$"), precision)
+    for pattern, precision in (
+        (r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ]00:00(?::00)?)?", DatePrecision.DAY),
+        (r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?: 00:00(?::00)?)?", DatePrecision.DAY),
+        (r"(?P<y>\d{4})-(?P<m>\d{1,2})", DatePrecision.MONTH),
+        (r"(?P<m>\d{1,2})/(?P<y>\d{4})", DatePrecision.MONTH),
+        (r"(?P<y>\d{4})", DatePrecision.YEAR),
+    )
+)
+
+MONTH_WORDS: dict[str, int] = {
+    word: number
+    for number, words in enumerate((
+        ("janvier", "janv", "jan", "january"), ("fevrier", "fevr", "fev", "february", "feb"),
+        ("mars", "march", "mar"), ("avril", "avr", "april", "apr"), ("mai", "may"), ("juin", "june", "jun"),
+        ("juillet", "juil", "july", "jul"), ("aout", "august", "aug"),
+        ("septembre", "sept", "sep", "september"), ("octobre", "oct", "october"),
+        ("novembre", "nov", "november"), ("decembre", "dec", "december"),
+    ), start=1)
+    for word in words
+}
+"""Month names and their usual abbreviations, French and English, without accents."""
+
+_WORDED_DATE = re.compile(r"(?:(?P<d>\d{1,2})(?:er)?[\s\-]+)?(?P<m>[a-z]+)\.?[\s\-]+(?P<y>\d{4})")
+_TWO_DIGIT_YEAR = re.compile(r"(?:\d{1,2}[/.\-])?\d{1,2}[/.\-]\d{2}")
+
+
+def _worded_date(text: str) -> tuple[int, int, int | None] | None:
+    """``14 déc. 2016`` -> (2016, 12, 14); ``décembre 2016`` -> (2016, 12, None)."""
+    match = _WORDED_DATE.fullmatch(" ".join(fold(text).split()))
+    if not match or match.group("m") not in MONTH_WORDS:
+        return None
+    day = match.group("d")
+    return int(match.group("y")), MONTH_WORDS[match.group("m")], int(day) if day else None
+
+
+# 1 January 1900 .. 31 December 1927 as Excel serial numbers 1000..9999: a year
+# typed into a date-formatted cell becomes such a date (2014 -> 06/07/1905).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(raw: object, bound: str = "start") -> tuple[dt.date, DatePrecision]:
+    """The date and its precision (``day``, ``month`` or ``year``).
+
+    A partial date stands for its first day when ``bound`` is ``start`` and its
+    last day when it is ``end``.
+    """
+    if isinstance(raw, XlCell) and not isinstance(raw.value, str):
+        value = raw.value
+        if isinstance(value, bool):
+            raise CellError("date_invalid")
+        if isinstance(value, (dt.datetime, dt.date)):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            serial = (day - _EXCEL_EPOCH).days
+            if 1000 <= serial <= 9999:
+                raise CellError("date_excel_year", year=serial)
+            return day, DatePrecision.DAY
+        if isinstance(value, (int, float)) and float(value).is_integer() and 1000 <= value <= 9999:
+            return partial_date(int(value), None, bound), DatePrecision.YEAR
+        raise CellError("date_invalid")
+    text = _text(raw) or ""
+    worded = _worded_date(text)
+    if worded is not None:
+        year, month, day = worded
+        try:
+            if day is None:
+                return partial_date(year, month, bound), DatePrecision.MONTH  # type: ignore[arg-type]
+            return dt.date(year, month, day), DatePrecision.DAY
+        except ValueError:
+            raise CellError("date_invalid") from None
+    if _TWO_DIGIT_YEAR.fullmatch(text):
+        raise CellError("date_two_digit_year")
+    for pattern, precision in _DATE_FORMS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        year = int(parts["y"])
+        try:
+            if precision == DatePrecision.DAY:
+                return dt.date(year, int(parts["m"]), int(parts["d"])), precision
+            if precision == DatePrecision.MONTH:
+                if not 1 <= int(parts["m"]) <= 12 or year < 1:
+                    raise ValueError
+                return partial_date(year, int(parts["m"]), bound), precision  # type: ignore[arg-type]
+            if year < 1:
+                raise ValueError
+            return partial_date(year, None, bound), precision  # type: ignore[arg-type]
+        except ValueError:
+            raise CellError("date_invalid") from None
+    raise CellError("date_invalid")
+
+
+def _numeric(raw: object) -> float | None:
+    """A workbook cell's number (None for text cells and CSV)."""
+    if isinstance(raw, XlCell) and isinstance(raw.value, (int, float)) and not isinstance(raw.value, bool):
+        return float(raw.value)
+    return None
+
+
+def parse_int(raw: object) -> int:
+    number = _numeric(raw)
+    if number is not None:
+        if number.is_integer():
+            return int(number)
+        raise CellError("int_invalid")
+    if isinstance(raw, XlCell) and not isinstance(raw.value, str):
+        raise CellError("int_invalid")
+    text = (_text(raw) or "").replace("\u2212", "-")
+    for space in SPACES:
+        text = text.replace(space, "")
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise CellError("int_invalid")
+    return int(text)
+
+
+def parse_year(raw: object) -> int:
+    number = _numeric(raw)
+    if number is not None:
+        if number.is_integer() and 1000 <= number <= 9999:
+            return int(number)
+        raise CellError("year_invalid")
+    text = _text(raw)
+    if text is None or not re.fullmatch(r"\d{4}", text) or text.startswith("0"):
+        raise CellError("year_invalid")
+    return int(text)
+
+
+def _interpret(body: str, decimal: str) -> float | None:
+    """``body`` read with ``decimal`` as the decimal mark, or None if it does not read that way."""
+    thousands_mark = "," if decimal == "." else "."
+    if body.count(decimal) > 1:
+        return None
+    whole, _, fraction = body.partition(decimal)
+    if decimal in body and not re.fullmatch(r"\d+", fraction):
+        return None
+    separators = {ch for ch in whole if not ch.isdigit()}
+    if not separators:
+        if not re.fullmatch(r"\d+", whole):
+            return None
+    else:
+        # one kind of thousands separator, groups of three after a first group of 1-3 digits
+        kinds = {"space" if ch in SPACES else ch for ch in separators}
+        if kinds - {"space", thousands_mark} or len(kinds) > 1:
+            return None
+        if not re.fullmatch(r"[1-9]\d{0,2}(?:[" + re.escape(SPACES + thousands_mark) + r"]\d{3})+", whole):
+            return None
+        whole = re.sub(r"\D", "", whole)
+    return float(f"{whole}.{fraction or 0}")
+
+
+def _number_body(text: str, *, currency: bool, percent: bool) -> tuple[str, int]:
+    """The digits and marks of a number cell and its sign; raises ``ValueError`` otherwise."""
+    body = text.strip()
+    sign = 1
+    if currency:
+        body = re.sub(r"^(?:€|EUR)[" + SPACES + r"]*|[" + SPACES + r"]*(?:€|EUR)$", "", body, flags=re.IGNORECASE)
+    if percent:
+        body = re.sub(r"[" + SPACES + r"]*%$", "", body)
+    if body[:1] in ("-", "\u2212", "+"):
+        sign = -1 if body[0] != "+" else 1
+        body = body[1:].lstrip(SPACES)
+    if not body or not body[0].isdigit() or not re.fullmatch(r"[\d.," + SPACES + r"]+", body):
+        raise ValueError(text)
+    return body, sign
+
+
+def number_evidence(raw: object, kind: str) -> str | None:
+    """The decimal mark a text cell shows unambiguously (``12,50`` -> ``,``), if any."""
+    text = _text(raw)
+    if not text or isinstance(raw, XlCell) and not isinstance(raw.value, str):
+        return None
+    try:
+        body, _ = _number_body(text, currency=kind == "amount", percent=kind == "percent")
+    except ValueError:
+        return None
+    if "." not in body and "," not in body:
+        return None
+    as_point, as_comma = _interpret(body, "."), _interpret(body, ",")
+    if (as_point is None) == (as_comma is None):
+        return None
+    return "." if as_point is not None else ","
+
+
+def parse_number(raw: object, decimal_mark: str | None, kind: str = "number") -> float:
+    """A number cell; ``kind`` is ``amount`` (``€`` allowed), ``percent`` (``%`` allowed) or ``number``."""
+    invalid = {"amount": "amount_invalid", "percent": "percent_invalid"}.get(kind, "number_invalid")
+    number = _numeric(raw)
+    if number is not None:
+        fmt = raw.number_format if isinstance(raw, XlCell) else ""
+        # a cell shown as "40 %" holds 0.4 (rounded: 0.4 * 100 is 40.00000000000001)
+        return round(number * 100, 9) if kind == "percent" and "%" in (fmt or "") else number
+    text = _text(raw)
+    if text is None:
+        raise CellError(invalid)
+    try:
+        body, sign = _number_body(text, currency=kind == "amount", percent=kind == "percent")
+    except ValueError:
+        raise CellError(invalid) from None
+    as_point, as_comma = _interpret(body, "."), _interpret(body, ",")
+    if as_point is None and as_comma is None:
+        raise CellError(invalid)
+    if as_point is None or as_comma is None or as_point == as_comma:
+        return sign * (as_point if as_point is not None else as_comma)  # type: ignore[operator]
+    if decimal_mark in (".", ","):
+        return sign * (as_point if decimal_mark == "." else as_comma)
+    mark = "." if "." in body else ","
+    # "1.234": as thousands it is 1234, as decimals 1.234 (formatted in the message's language)
+    thousands, decimals = (as_comma, as_point) if mark == "." else (as_point, as_comma)
+    raise CellError("number_ambiguous", as_integer=sign * thousands, as_decimal=sign * decimals,
+                    digits=len(body.rpartition(mark)[2]))
+
+
+def parse_bool(raw: object) -> bool:
+    if isinstance(raw, XlCell) and isinstance(raw.value, bool):
+        return raw.value
+    number = _numeric(raw)
+    if number is not None:
+        if number in (0, 1):
+            return bool(number)
+        raise CellError("bool_invalid")
+    word = normalise_word(parse_text(raw))
+    if word not in BOOLEAN_WORDS:
+        raise CellError("bool_invalid")
+    return BOOLEAN_WORDS[word]
+
+
+def parse_vocab(raw: object, vocab: str) -> str:
+    value = VOCABULARIES[vocab].canonical(parse_text(raw))
+    if value is None:
+        raise CellError("vocab_unknown", vocabulary=vocab)
+    return value
+
+
+def parse_cell(column: Column, raw: object, decimal_mark: str | None) -> object:
+    """The typed value of a non-empty cell of ``column`` (a date comes with its precision)."""
+    return CELL_PARSERS[column.kind](column, raw, decimal_mark)
+
+
+CELL_PARSERS: dict[str, Callable[[Column, object, str | None], object]] = {
+    "id": lambda c, raw, mark: parse_text(raw),
+    "text": lambda c, raw, mark: parse_text(raw),
+    "list": lambda c, raw, mark: parse_list(raw),
+    "date": lambda c, raw, mark: parse_date(raw, c.bound),
+    "int": lambda c, raw, mark: parse_int(raw),
+    "year": lambda c, raw, mark: parse_year(raw),
+    "amount": lambda c, raw, mark: parse_number(raw, mark, "amount"),
+    "number": lambda c, raw, mark: parse_number(raw, mark, "number"),
+    "percent": lambda c, raw, mark: parse_number(raw, mark, "percent"),
+    "bool": lambda c, raw, mark: parse_bool(raw),
+    "vocab": lambda c, raw, mark: parse_vocab(raw, c.vocab or ""),
+}
+"""Registry: how each kind of column reads a cell."""
+
+
+# -- files --------------------------------------------------------------------------
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` for UTF-16 text saved without a BOM (a NUL byte beside
+    almost every character, always on the same side), else None."""
+    head = data[:4096]
+    head = head[: len(head) - len(head) % 2]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) == 0:
+            return codec
+    return None
+
+
+def decode(data: bytes) -> str | None:
+    """The text of a file: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; None if binary."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if data.startswith(b"PK\x03\x04"):
+        return None  # a zip (an .xlsx renamed .csv)
+    utf16 = _bomless_utf16(data)
+    if utf16 is not None:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            return None
+    elif b"\x00" in data[:8192]:
+        return None  # an image, ...
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                return None
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    return None if controls > 2 else text
+
+
+def _header_name(value: object) -> str:
+    """A header cell as a column name: ``" Label ID "`` and ``Label-Id`` are ``label_id``."""
+    text = str(value if value is not None else "").replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _known(names: Iterable[str], table: Table) -> int:
+    return sum(1 for name in names if name in table.column_names)
+
+
+def check_header(names: list[str], table: Table, file: str, sheet: str | None, header_row: int,
+                 letter: Callable[[int], str]) -> tuple[dict[str, int], list[int], list[Issue]]:
+    """Map the contract's columns to positions; unknown, duplicated or missing columns are issues.
+
+    Returns (column -> position, positions of unnamed columns, issues).
+    """
+    issues: list[Issue] = []
+    positions: dict[str, int] = {}
+    unnamed: list[int] = []
+    expected = ", ".join(table.column_names)
+    for position, name in enumerate(names):
+        if not name:
+            unnamed.append(position)
+        elif name not in table.column_names:
+            issues.append(Issue("error", "column_unknown", file, sheet, header_row, name, name,
+                                {"expected": expected}))
+        elif name in positions:
+            issues.append(Issue("error", "column_duplicate", file, sheet, header_row, name, name,
+                                {"position": letter(position)}))
+        else:
+            positions[name] = position
+    for name in table.required_columns:
+        if name not in positions:
+            issues.append(Issue("error", "column_missing", file, sheet, header_row, name, name))
+    return positions, unnamed, issues
+
+
+def _csv_letter(position: int) -> str:
+    return str(position + 1)
+
+
+def _rows(records: Iterable[tuple[int, list[object]]], table: Table, file: str, sheet: str | None,
+          positions: dict[str, int], unnamed: list[int], width: int,
+          letter: Callable[[int], str]) -> tuple[list[tuple[int, dict[str, object]]], list[Issue]]:
+    rows: list[tuple[int, dict[str, object]]] = []
+    issues: list[Issue] = []
+    for number, cells in records:
+        if all(is_empty(c) for c in cells):
+            continue
+        stray = [i for i in unnamed if i < len(cells) and not is_empty(cells[i])]
+        stray += [i for i in range(width, len(cells)) if not is_empty(cells[i])]
+        for position in stray:
+            issues.append(Issue("error", "cell_outside_columns", file, sheet, number, None,
+                                display(cells[position]), {"position": letter(position)}))
+        rows.append((number, {name: cells[pos] if pos < len(cells) else "" for name, pos in positions.items()}))
+    return rows, issues
+
+
+HEADER_SEARCH = 10
+"""How many non-empty rows the header may be preceded by (title rows, one cell each)."""
+
+
+def find_header(rows: list[tuple[int, list[str]]], table: Table) -> tuple[int, list[str]] | None:
+    """The header among the first non-empty ``rows`` (row number, cells): the row naming the most
+    columns of the contract. A later row is preferred to the first only when it names at least
+    two, and only when every row above it holds at most one value (a title)."""
+    candidates = rows[:HEADER_SEARCH]
+    if not candidates:
+        return None
+    first = candidates[0]
+    best, score = first, _known((_header_name(c) for c in first[1]), table)
+    for index, (number, cells) in enumerate(candidates[1:], start=1):
+        found = _known((_header_name(c) for c in cells), table)
+        above = candidates[:index]
+        titles = all(sum(1 for c in row if not is_empty(c)) <= 1 for _, row in above)
+        if found > score and found >= 2 and titles:
+            best, score = (number, cells), found
+    return best
+
+
+def _csv_records(text: str, separator: str) -> tuple[list[tuple[int, list[str]]], tuple[int, int] | None]:
+    """(record number, cells) of every record, and (record number, line) where a quote is left
+    open or misplaced, if anywhere (the records after it are not read)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return records, None
+        except csv.Error:
+            return records, (len(records) + 1, line)
+        records.append((len(records) + 1, cells))
+
+
+def read_csv(path: Path, rel: str, table: Table) -> tuple[RawTable | None, list[Issue]]:
+    """One table from a CSV file; None when the file cannot be read as one."""
+    data = path.read_bytes()
+    expected = ", ".join(table.column_names)
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf") or not data.replace(b"\x00", b"").strip(b" \t\r\n\xef\xbb\xbf\xff\xfe"):
+        return None, [Issue("error", "file_empty", rel, params={"expected": expected})]
+    text = decode(data)
+    if text is None:
+        return None, [Issue("error", "csv_not_text", rel, params={"expected": expected})]
+    lines = text.splitlines()
+    # "sep=;" on the first line is Excel's hint for the separator: not a row of the table
+    skip = 1 if lines and re.fullmatch(r"\s*sep=.\s*", lines[0].lstrip("\ufeff"), flags=re.IGNORECASE) else 0
+    if skip:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        lines = lines[1:]
+    non_empty = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
+    if not non_empty:
+        return None, [Issue("error", "file_empty", rel, params={"expected": expected})]
+    best, separator, header_line = -1, ",", non_empty[0]
+    for candidate in SEPARATORS:
+        rows = [(n, next(csv.reader([line], delimiter=candidate), [])) for n, line in non_empty[:HEADER_SEARCH]]
+        found = find_header(rows, table)
+        if found is None:
+            continue
+        score = _known((_header_name(c) for c in found[1]), table)
+        if score > best:
+            best, separator = score, candidate
+            header_line = next((n, line) for n, line in non_empty if n == found[0])
+    if best <= 0:
+        return None, [Issue("error", "header_unrecognised", rel, row=non_empty[0][0] + skip,
+                            value=non_empty[0][1][:80], params={"expected": expected})]
+    records, quote_error = _csv_records(text, separator)
+    issues: list[Issue] = []
+    if quote_error is not None:
+        number, line = quote_error
+        shown = lines[line - 1] if 0 < line <= len(lines) else ""
+        issues.append(Issue("error", "csv_quote_unclosed", rel, row=number + skip, value=shown.strip()[:60]))
+    records = [(number + skip, cells) for number, cells in records]
+    header_number = next((number for number, cells in records if number - skip >= header_line[0]
+                          and any(c.strip() for c in cells)), None)
+    if header_number is None:
+        return None, issues
+    header_cells = next(cells for number, cells in records if number == header_number)
+    names = [_header_name(n) for n in header_cells]
+    positions, unnamed, header_issues = check_header(names, table, rel, None, header_number, _csv_letter)
+    body = ((number, list(cells)) for number, cells in records if number > header_number)
+    rows, row_issues = _rows(body, table, rel, None, positions, unnamed, len(names), _csv_letter)
+    raw = RawTable(table, rel, None, tuple(positions), rows, "," if separator == ";" else None,
+                   complete=quote_error is None)
+    return raw, issues + header_issues + row_issues
+
+
+@dataclass
+class Workbook:
+    """What one workbook holds: its tables, and its ``town`` sheet as (row, key, value) rows."""
+
+    file: str
+    tables: dict[str, RawTable]
+    town: list[tuple[int, str, object]] | None
+    town_sheet: str = TOWN_SHEET
+
+
+def _xl_letter(position: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(position + 1)
+
+
+def _sheet_records(ws) -> list[tuple[int, list[object]]]:
+    records = []
+    for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        records.append((number, [XlCell(c.value, c.number_format or "General") for c in row]))
+    return records
+
+
+def read_workbook(path: Path, rel: str) -> tuple[Workbook | None, list[Issue]]:
+    """Every table of a workbook (a sheet per table) and its ``town`` sheet if any."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # not read-only: merged cells are only known to a fully loaded sheet
+        book = load_workbook(path, read_only=False, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+        return None, [Issue("error", "workbook_unreadable", rel, params={"reason": type(exc).__name__})]
+    issues: list[Issue] = []
+    tables: dict[str, RawTable] = {}
+    town: list[tuple[int, str, object]] | None = None
+    formula_issues: list[Issue] = []
+    any_calculated = False
+    try:
+        sheets = {name.strip().lower(): name for name in book.sheetnames}
+        for table in TABLES.values():
+            sheet = sheets.get(table.sheet)
+            if sheet is None:
+                issues.append(Issue("error", "sheet_missing", rel, table.sheet, value=table.sheet,
+                                    params={"expected": ", ".join(TABLES)}))
+                continue
+            records = _sheet_records(book[sheet])
+            filled = [(n, cells) for n, cells in records if not all(is_empty(c) for c in cells)]
+            header = find_header([(n, [c.value for c in cells]) for n, cells in filled], table)
+            if header is not None:
+                header = next((n, cells) for n, cells in filled if n == header[0])
+            if header is None:
+                # an empty sheet is an empty table, like a CSV holding only its header
+                issues.append(Issue("error", "sheet_empty", rel, sheet, value=sheet,
+                                    params={"expected": ", ".join(table.column_names)}))
+                continue
+            header_row, header_cells = header
+            names = [_header_name(c.value) for c in header_cells]
+            if not _known(names, table):
+                issues.append(Issue("error", "header_unrecognised", rel, sheet, header_row,
+                                    value=" | ".join(n for n in names if n)[:80],
+                                    params={"expected": ", ".join(table.column_names)}))
+                continue
+            positions, unnamed, found = check_header(names, table, rel, sheet, header_row, _xl_letter)
+            issues += found
+            issues += _merged_cells(book[sheet], table, rel, sheet, header_row, positions)
+            uncalculated, calculated = _formulas(formulas[sheet], records, rel, sheet, header_row, positions)
+            formula_issues += uncalculated
+            any_calculated = any_calculated or calculated
+            body = ((n, cells) for n, cells in records if n > header_row)
+            rows, row_issues = _rows(body, table, rel, sheet, positions, unnamed, len(names), _xl_letter)
+            issues += row_issues
+            tables[table.name] = RawTable(table, rel, sheet, tuple(positions), rows, None)
+        if not any_calculated:
+            # a workbook Excel saved holds every formula's value (an empty one may be a formula's
+            # result); one with no value at all was written by a program that does not calculate
+            issues += formula_issues
+        if TOWN_SHEET in sheets:
+            town = []
+            for number, cells in _sheet_records(book[sheets[TOWN_SHEET]]):
+                key = _header_name(cells[0].value) if cells else ""
+                value = cells[1] if len(cells) > 1 else XlCell(None)
+                if key and key not in ("key", "clé", "cle") and (key in TOWN_KEYS or not is_empty(value)):
+                    town.append((number, key, value))
+            return Workbook(rel, tables, town, sheets[TOWN_SHEET]), issues
+    finally:
+        book.close()
+        formulas.close()
+    return Workbook(rel, tables, town), issues
+
+
+def _column_at(positions: dict[str, int], index: int) -> str | None:
+    return next((name for name, position in positions.items() if position == index), None)
+
+
+def _merged_cells(ws, table: Table, file: str, sheet: str, header_row: int,
+                  positions: dict[str, int]) -> list[Issue]:
+    """Merged cells over the table's rows: only the first of them holds the value, the others
+    would silently read as empty. A title merged above the header does no harm."""
+    issues = []
+    for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        if merged.max_row < header_row:
+            continue
+        issues.append(Issue("error", "merged_cells", file, sheet, merged.min_row,
+                            _column_at(positions, merged.min_col - 1), merged.coord))
+    return issues
+
+
+def _formulas(ws, records: list[tuple[int, list[XlCell]]], file: str, sheet: str, header_row: int,
+              positions: dict[str, int]) -> tuple[list[Issue], bool]:
+    """The formula cells below the header that hold no computed value (they would read as
+    empty), and whether any formula cell holds one."""
+    values = {number: cells for number, cells in records}
+    issues = []
+    calculated = False
+    for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        if number <= header_row:
+            continue
+        for index, cell in enumerate(row):
+            formula = getattr(cell, "value", None)
+            is_formula = (isinstance(formula, str) and formula.startswith("=")) or (
+                formula is not None and not isinstance(formula, (str, int, float, bool, dt.date, dt.time, dt.timedelta)))
+            if not is_formula:
+                continue
+            shown = values.get(number, [])
+            if index < len(shown) and not is_empty(shown[index]):
+                calculated = True
+                continue
+            text = formula if isinstance(formula, str) else str(getattr(formula, "text", "") or "")
+            issues.append(Issue("error", "formula_without_value", file, sheet, number,
+                                _column_at(positions, index), text[:60], {"cell": f"{_xl_letter(index)}{number}"}))
+    return issues, calculated

@@ -1,0 +1,196 @@
+"""A label's status on any date, derived from its events.
+
+Nothing stores "status" by hand: :func:`status_on` replays a label's events up
+to a date. Events dated after that date are the label's next steps (a jury
+visit or an application already planned).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from labels_report.core.dates import DatePrecision, is_date, precision_of
+from labels_report.data.vocabulary import Event, LabelState
+
+EVENT_STATE: dict[Event, LabelState | None] = {
+    Event.APPLIED: LabelState.APPLIED,
+    Event.AWARDED: LabelState.HELD,
+    Event.RENEWED: LabelState.HELD,
+    Event.LEVEL_CHANGED: LabelState.HELD,
+    Event.JURY_VISIT: None,  # no change of state
+    Event.SUSPENDED: LabelState.SUSPENDED,
+    Event.WITHDRAWN: LabelState.WITHDRAWN,
+    Event.EXPIRED: LabelState.EXPIRED,
+}
+"""What each event does to the label's state (None: nothing)."""
+
+VALIDITY_EVENTS = (Event.AWARDED, Event.RENEWED)
+"""Events that open a period of validity."""
+
+ENDED_STATES = (LabelState.SUSPENDED, LabelState.WITHDRAWN, LabelState.EXPIRED)
+"""States in which a label was held and is no longer."""
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    value: dt.date | None
+    precision: str = DatePrecision.DAY
+
+
+@dataclass(frozen=True)
+class LabelStatus:
+    label_id: str
+    state: str
+    level: int | None
+    since: DatedValue
+    """When the current state began (for ``held``: the award, not the last renewal)."""
+    valid_until: DatedValue
+    last_event: str | None
+    last_event_date: DatedValue
+    next_event: str | None
+    next_event_date: DatedValue
+
+    @property
+    def held(self) -> bool:
+        return self.state == LabelState.HELD
+
+
+NO_DATE = DatedValue(None, "")
+
+
+def _date_and_precision(row: pd.Series, column: str) -> DatedValue:
+    value = row[column]
+    if not is_date(value):
+        return NO_DATE
+    return DatedValue(value, precision_of(row.get(f"{column}_precision")))
+
+
+def _level(row: pd.Series) -> int | None:
+    value = row["level"]
+    return None if pd.isna(value) else int(value)
+
+
+def events_of(events: pd.DataFrame, label_id: str) -> pd.DataFrame:
+    """The label's events in date order (then file order for the same date)."""
+    mine = events[events["label_id"] == label_id]
+    return mine.sort_values(["date", "_row"], kind="stable")
+
+
+def status_on(label_id: str, events: pd.DataFrame, on: dt.date) -> LabelStatus:
+    """The status of ``label_id`` on ``on``, replaying ``events`` (all labels' events).
+
+    A label held with a ``valid_until`` before ``on`` is ``expired``. The next
+    step is the first event dated after ``on`` when the data hold one.
+    """
+    mine = events_of(events, label_id)
+    past = mine[mine["date"] <= on]
+    future = mine[mine["date"] > on]
+    state = LabelState.UNKNOWN if mine.empty else LabelState.NOT_HELD
+    level: int | None = None
+    since = NO_DATE
+    valid_until = NO_DATE
+    last_event, last_date = None, NO_DATE
+    for _, row in past.iterrows():
+        event = row["event"]
+        new_state = EVENT_STATE[event]
+        if new_state is not None and new_state != state:
+            # ``since``: when the current state began (a renewal does not restart "held").
+            since = _date_and_precision(row, "date")
+        if new_state is not None:
+            state = new_state
+        if new_state == LabelState.HELD:
+            if _level(row) is not None:
+                level = _level(row)
+            if event in VALIDITY_EVENTS:
+                valid_until = _date_and_precision(row, "valid_until")
+            elif _date_and_precision(row, "valid_until").value is not None:
+                # A level change may come with a new end of validity.
+                valid_until = _date_and_precision(row, "valid_until")
+        elif new_state is not None:
+            valid_until = NO_DATE
+        last_event, last_date = event, _date_and_precision(row, "date")
+    if state == LabelState.HELD and valid_until.value is not None and valid_until.value < on:
+        state, since = LabelState.EXPIRED, valid_until
+    next_event, next_date = None, NO_DATE
+    if not future.empty:
+        first = future.iloc[0]
+        next_event, next_date = first["event"], _date_and_precision(first, "date")
+    if state != LabelState.HELD:
+        level = None if state in (LabelState.UNKNOWN, LabelState.NOT_HELD, LabelState.APPLIED) else level
+    return LabelStatus(label_id, state, level, since, valid_until, last_event, last_date, next_event, next_date)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of time during which a label was held at one level.
+
+    ``end`` is the end of validity when the data give one, the date of the
+    event that ended or changed the period, or ``None`` (still running on the
+    date the periods were read, end not recorded: ``open``).
+    """
+
+    label_id: str
+    start: DatedValue
+    end: DatedValue
+    level: int | None
+    open: bool
+    started_by: str
+
+
+def periods(label_id: str, events: pd.DataFrame, until: dt.date) -> list[Period]:
+    """The label's validity periods known on ``until``, one per level, oldest first.
+
+    An award or renewal opens a period from its ``valid_from`` (else its date)
+    to its ``valid_until``; a renewal whose period starts before the previous
+    one ends cuts the previous one there; a level change closes the running
+    period on its date and opens one at the new level; a suspension,
+    withdrawal or expiry closes it.
+    """
+    found: list[Period] = []
+    current: dict | None = None
+
+    def close(end: DatedValue) -> None:
+        nonlocal current
+        if current is not None:
+            if end.value is not None and current["start"].value is not None and end.value < current["start"].value:
+                end = current["start"]
+            found.append(Period(label_id, current["start"], end, current["level"], False, current["event"]))
+            current = None
+
+    for _, row in events_of(events, label_id).iterrows():
+        if row["date"] > until:
+            break
+        event = row["event"]
+        state = EVENT_STATE[event]
+        date = _date_and_precision(row, "date")
+        level = _level(row)
+        if event in VALIDITY_EVENTS:
+            start = _date_and_precision(row, "valid_from")
+            if start.value is None:
+                start = date
+            previous_level = current["level"] if current else (found[-1].level if found else None)
+            if current is not None:
+                running_until = current["until"]
+                cut = running_until if running_until.value is not None and running_until.value < start.value \
+                    else start
+                close(cut)
+            current = {"start": start, "until": _date_and_precision(row, "valid_until"),
+                       "level": level if level is not None else previous_level, "event": event}
+        elif event == Event.LEVEL_CHANGED:
+            until_value = current["until"] if current else NO_DATE
+            if _date_and_precision(row, "valid_until").value is not None:
+                until_value = _date_and_precision(row, "valid_until")
+            close(date)
+            current = {"start": date, "until": until_value, "level": level, "event": event}
+        elif state is not None and state != LabelState.HELD:
+            if current is not None:
+                until_value = current["until"]
+                close(until_value if until_value.value is not None and until_value.value < date.value else date)
+    if current is not None:
+        until_value = current["until"]
+        found.append(Period(label_id, current["start"], until_value, current["level"], until_value.value is None,
+                            current["event"]))
+    return found

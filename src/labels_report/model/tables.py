@@ -1,0 +1,382 @@
+"""Every table of the report, with raw values.
+
+:data:`TABLES` computes the tables, by the name of their CSV file in
+``donnees/``: ISO dates written no finer than they are known (``2014``,
+``2016-12-14``), plain numbers, vocabulary codes (``held``, ``in_progress``).
+:func:`labels_report.model.compute.compute` computes each once per report; the
+chapters format these very frames and the exports write them: a number of the
+report cannot differ from its CSV.
+
+Totals are rows of their table (``total`` is true): an action serving several
+labels is in the row of each label, and once in the total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+
+import pandas as pd
+
+from labels_report.core.dates import iso, year_end
+from labels_report.core.vocab import StrEnum
+from labels_report.data.issues import issues_frame
+from labels_report.data.vocabulary import ActionStatus, BudgetKind
+from labels_report.model.report import Report, total
+from labels_report.model.status import LabelStatus
+
+
+ACTION_STATUS_WORDS = ActionStatus.values()
+
+
+class LabelChange(StrEnum):
+    """How a label moved from one 31 December to the next."""
+
+    GAINED = "gained"
+    ENDED = "ended"
+    LEVEL_UP = "level_up"
+    LEVEL_DOWN = "level_down"
+    STATE_CHANGED = "state_changed"
+    UNCHANGED = "unchanged"
+
+
+class ActionChange(StrEnum):
+    """How an action moved from one year to the next."""
+
+    NEW = "new"
+    STATUS_CHANGED = "status_changed"
+    UNCHANGED = "unchanged"
+    DROPPED = "dropped"
+
+
+# -- raw tables ------------------------------------------------------------------
+
+def _int(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _frame(rows: list[dict], columns: Sequence[str], types: dict[str, str] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(columns))
+    for column, dtype in (types or {}).items():
+        frame[column] = pd.array(frame[column].tolist(), dtype=dtype) if len(frame) else frame[column].astype(dtype)
+    return frame
+
+
+AMOUNT = "Float64"
+COUNT = "Int64"
+
+
+def key_figures(report: Report) -> pd.DataFrame:
+    return _frame([{"figure": k, "value": v} for k, v in report.key_figures.items()], ["figure", "value"],
+                  {"value": AMOUNT})
+
+
+def label_status(report: Report) -> pd.DataFrame:
+    rows = []
+    for status in report.statuses:
+        row = report.label_row(status.label_id)
+        rows.append({
+            "label_id": status.label_id, "label": row["name"], "awarding_body": row["awarding_body"],
+            "subject": row["subject"], "state": str(status.state), "level": status.level,
+            "level_unit": row["level_unit"], "level_max": _int(row.get("level_max")),
+            "since": iso(status.since.value, status.since.precision),
+            "valid_until": iso(status.valid_until.value, status.valid_until.precision),
+            "last_event": status.last_event or "",
+            "last_event_date": iso(status.last_event_date.value, status.last_event_date.precision),
+            "next_event": status.next_event or "",
+            "next_event_date": iso(status.next_event_date.value, status.next_event_date.precision),
+        })
+    return _frame(rows, ["label_id", "label", "awarding_body", "subject", "state", "level", "level_unit",
+                         "level_max", "since", "valid_until", "last_event", "last_event_date", "next_event",
+                         "next_event_date"], {"level": COUNT, "level_max": COUNT})
+
+
+def label_timeline(report: Report) -> pd.DataFrame:
+    rows = []
+    for label_id in report.label_ids:
+        row = report.label_row(label_id)
+        for period in report.label_periods(label_id):
+            rows.append({"label_id": label_id, "label": row["name"],
+                         "start": iso(period.start.value, period.start.precision),
+                         "end": iso(period.end.value, period.end.precision), "open": period.open,
+                         "level": period.level, "level_unit": row["level_unit"], "started_by": period.started_by})
+    return _frame(rows, ["label_id", "label", "start", "end", "open", "level", "level_unit", "started_by"],
+                  {"level": COUNT})
+
+
+def year_events(report: Report) -> pd.DataFrame:
+    rows = []
+    for _, e in report.year_events.iterrows():
+        rows.append({
+            "date": iso(e["date"], e["date_precision"]), "label_id": e["label_id"],
+            "label": report.label_name(e["label_id"]), "event": e["event"], "level": _int(e["level"]),
+            "level_unit": report.label_row(e["label_id"])["level_unit"],
+            "valid_from": iso(_date(e["valid_from"]), e["valid_from_precision"]),
+            "valid_until": iso(_date(e["valid_until"]), e["valid_until_precision"]),
+            "reference": e["reference"], "source_url": e["source_url"], "note": e["note"],
+        })
+    return _frame(rows, ["date", "label_id", "label", "event", "level", "level_unit", "valid_from", "valid_until",
+                         "reference", "source_url", "note"], {"level": COUNT})
+
+
+def _date(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def deadlines(report: Report) -> pd.DataFrame:
+    rows = [{"date": d.iso(), "label_id": d.label_id, "label": report.label_name(d.label_id), "kind": str(d.kind),
+             "reference": d.reference, "note": d.note} for d in report.deadlines]
+    return _frame(rows, ["date", "label_id", "label", "kind", "reference", "note"])
+
+
+ACTION_COLUMNS = ["action_id", "title", "description", "labels", "axis", "status", "progress", "lead_service",
+                  "partners", "place", "start_date", "end_date", "indicator", "indicator_unit", "indicator_target",
+                  "indicator_value", "budget_planned", "budget_spent", "budget_kind"]
+
+
+def actions(report: Report) -> pd.DataFrame:
+    frame = report.year_actions
+    public = report.params.edition_info.public
+    rows = []
+    for _, a in frame.iterrows():
+        row = {column: a[column] for column in ACTION_COLUMNS if column in a.index}
+        row["labels"] = ";".join(a["labels"])
+        row["partners"] = ";".join(a["partners"])
+        for column in ("start_date", "end_date"):
+            row[column] = iso(_date(a.get(column)), a.get(f"{column}_precision") or "day")
+        if not public:
+            row["comment"] = a.get("comment", "")
+        rows.append(row)
+    columns = ACTION_COLUMNS + ([] if public else ["comment"])
+    return _frame(rows, columns, {"progress": AMOUNT, "indicator_target": AMOUNT, "indicator_value": AMOUNT,
+                                  "budget_planned": AMOUNT, "budget_spent": AMOUNT})
+
+
+def actions_by_label(report: Report) -> pd.DataFrame:
+    frame = report.year_actions
+    rows = []
+    for label_id in report.label_ids:
+        for _, a in frame[frame["labels"].apply(lambda labels, i=label_id: i in labels)].iterrows():
+            rows.append({"label_id": label_id, "label": report.label_name(label_id), "action_id": a["action_id"],
+                         "title": a["title"], "axis": a["axis"], "status": a["status"],
+                         "shared": len(a["labels"]) > 1})
+    return _frame(rows, ["label_id", "label", "action_id", "title", "axis", "status", "shared"])
+
+
+def _budget_row(frame: pd.DataFrame) -> dict:
+    return {"actions": int(frame["action_id"].nunique()), "budget_planned": total(frame["budget_planned"]),
+            "budget_spent": total(frame["budget_spent"])}
+
+
+def budget_by_label(report: Report) -> pd.DataFrame:
+    frame = report.year_actions
+    rows = []
+    for label_id in report.label_ids:
+        mine = frame[frame["labels"].apply(lambda labels, i=label_id: i in labels)]
+        if not mine.empty:
+            rows.append({"label_id": label_id, "label": report.label_name(label_id), **_budget_row(mine),
+                         "total": False})
+    if rows:
+        # Each action once: the total is not the sum of the rows when actions are shared.
+        rows.append({"label_id": "", "label": "", **_budget_row(frame), "total": True})
+    return _frame(rows, ["label_id", "label", "actions", "budget_planned", "budget_spent", "total"],
+                  {"actions": COUNT, "budget_planned": AMOUNT, "budget_spent": AMOUNT})
+
+
+def _status_counts(frame: pd.DataFrame) -> dict:
+    counts = frame["status"].value_counts()
+    return {name: int(counts.get(name, 0)) for name in ACTION_STATUS_WORDS}
+
+
+def budget_by_axis(report: Report) -> pd.DataFrame:
+    frame = report.year_actions
+    rows = []
+    for axis in dict.fromkeys(frame["axis"]):
+        group = frame[frame["axis"] == axis]
+        rows.append({"axis": axis, **_budget_row(group), **_status_counts(group), "total": False})
+    if rows:
+        rows.append({"axis": "", **_budget_row(frame), **_status_counts(frame), "total": True})
+    return _frame(rows, ["axis", "actions", *ACTION_STATUS_WORDS, "budget_planned", "budget_spent", "total"],
+                  {"actions": COUNT, "budget_planned": AMOUNT, "budget_spent": AMOUNT,
+                   **{name: COUNT for name in ACTION_STATUS_WORDS}})
+
+
+def budget_by_kind(report: Report) -> pd.DataFrame:
+    frame = report.year_actions
+    kinds = frame["budget_kind"].fillna("")
+    rows = []
+    for kind in (*BudgetKind.values(), ""):
+        group = frame[kinds == kind]
+        if not group.empty:
+            rows.append({"budget_kind": kind, **_budget_row(group), "total": False})
+    if rows:
+        rows.append({"budget_kind": "", **_budget_row(frame), "total": True})
+    return _frame(rows, ["budget_kind", "actions", "budget_planned", "budget_spent", "total"],
+                  {"actions": COUNT, "budget_planned": AMOUNT, "budget_spent": AMOUNT})
+
+
+def indicators(report: Report) -> pd.DataFrame:
+    frame = report.year_actions
+    rows = []
+    for _, a in frame[frame["indicator"].fillna("") != ""].iterrows():
+        target, value = a["indicator_target"], a["indicator_value"]
+        ratio = None if pd.isna(target) or pd.isna(value) or float(target) == 0 else \
+            round(100 * float(value) / float(target), 1)
+        rows.append({"action_id": a["action_id"], "title": a["title"], "indicator": a["indicator"],
+                     "indicator_unit": a["indicator_unit"], "indicator_target": target, "indicator_value": value,
+                     "achievement": ratio})
+    return _frame(rows, ["action_id", "title", "indicator", "indicator_unit", "indicator_target", "indicator_value",
+                         "achievement"], {"indicator_target": AMOUNT, "indicator_value": AMOUNT,
+                                          "achievement": AMOUNT})
+
+
+# -- year over year --------------------------------------------------------------
+
+def label_change(before: LabelStatus, after: LabelStatus) -> LabelChange:
+    if not before.held and after.held:
+        return LabelChange.GAINED
+    if before.held and not after.held:
+        return LabelChange.ENDED
+    if before.held and after.held and before.level is not None and after.level is not None:
+        if after.level > before.level:
+            return LabelChange.LEVEL_UP
+        if after.level < before.level:
+            return LabelChange.LEVEL_DOWN
+    if before.state != after.state:
+        return LabelChange.STATE_CHANGED
+    return LabelChange.UNCHANGED
+
+
+def compare_labels(report: Report) -> pd.DataFrame:
+    rows = []
+    previous = report.previous
+    if previous is not None:
+        for after in report.statuses:
+            before = report.status(after.label_id, previous.params.reference_date)
+            row = report.label_row(after.label_id)
+            rows.append({"label_id": after.label_id, "label": row["name"], "state_before": str(before.state),
+                         "level_before": before.level, "state_after": str(after.state), "level_after": after.level,
+                         "level_unit": row["level_unit"], "change": str(label_change(before, after))})
+    return _frame(rows, ["label_id", "label", "state_before", "level_before", "state_after", "level_after",
+                         "level_unit", "change"], {"level_before": COUNT, "level_after": COUNT})
+
+
+def compare_actions(report: Report) -> pd.DataFrame:
+    rows = []
+    previous = report.previous
+    if previous is not None:
+        before = previous.year_actions.set_index("action_id")
+        now = report.year_actions.set_index("action_id")
+        for action_id in report.data.actions["action_id"]:
+            was = before["status"].get(action_id) if action_id in before.index else None
+            is_ = now["status"].get(action_id) if action_id in now.index else None
+            if was is None and is_ is None:
+                continue
+            change = ActionChange.NEW if was is None else ActionChange.DROPPED if is_ is None else \
+                ActionChange.UNCHANGED if was == is_ else ActionChange.STATUS_CHANGED
+            title = (now if action_id in now.index else before).loc[action_id, "title"]
+            rows.append({"action_id": action_id, "title": title, "status_before": was or "",
+                         "status_after": is_ or "", "change": str(change)})
+    return _frame(rows, ["action_id", "title", "status_before", "status_after", "change"])
+
+
+def _delta(after: float | None, before: float | None) -> float | None:
+    return None if after is None or before is None else after - before
+
+
+def compare_budget(report: Report) -> pd.DataFrame:
+    rows = []
+    previous = report.previous
+    if previous is not None:
+        now, before = report.year_actions, previous.year_actions
+        axes = list(dict.fromkeys([*before["axis"], *now["axis"]]))
+        groups = [(x, now[now["axis"] == x], before[before["axis"] == x], False) for x in axes]
+        for axis, a, b, is_total in [*groups, ("", now, before, True)]:
+            planned, planned_before = total(a["budget_planned"]), total(b["budget_planned"])
+            spent, spent_before = total(a["budget_spent"]), total(b["budget_spent"])
+            rows.append({"axis": axis, "budget_planned_before": planned_before, "budget_planned": planned,
+                         "budget_planned_change": _delta(planned, planned_before),
+                         "budget_spent_before": spent_before, "budget_spent": spent,
+                         "budget_spent_change": _delta(spent, spent_before), "total": is_total})
+    columns = ["axis", "budget_planned_before", "budget_planned", "budget_planned_change", "budget_spent_before",
+               "budget_spent", "budget_spent_change", "total"]
+    return _frame(rows, columns, {c: AMOUNT for c in columns[1:-1]})
+
+
+def multi_year(report: Report) -> pd.DataFrame:
+    rows = []
+    for year in report.action_years:
+        frame = report.actions_in(year)
+        held = sum(1 for label_id in report.label_ids if report.status(label_id, year_end(year)).held)
+        rows.append({"year": year, "labels_held": held, "actions": len(frame), **_status_counts(frame),
+                     "budget_planned": total(frame["budget_planned"]), "budget_spent": total(frame["budget_spent"])})
+    return _frame(rows, ["year", "labels_held", "actions", *ACTION_STATUS_WORDS, "budget_planned", "budget_spent"],
+                  {"budget_planned": AMOUNT, "budget_spent": AMOUNT})
+
+
+# -- annexes ---------------------------------------------------------------------
+
+def quality(report: Report) -> pd.DataFrame:
+    return issues_frame(list(report.issues), report.params.lang)
+
+
+def parameters(report: Report) -> pd.DataFrame:
+    p = report.params
+    rows = [("town", report.data.town.slug or report.data.town.name), ("year", str(p.year)),
+            ("edition", p.edition), ("lang", p.lang), ("as_of", p.reference_date.isoformat()),
+            ("horizon_months", str(p.horizon_months))]
+    return _frame([{"parameter": k, "value": v} for k, v in rows], ["parameter", "value"])
+
+
+def input_files(report: Report) -> pd.DataFrame:
+    rows = [{"file": name, "sha256": digest} for name, digest in sorted(report.data.sources.items())]
+    return _frame(rows, ["file", "sha256"])
+
+
+VERSIONED = ("labels-report", "pandas", "matplotlib", "babel", "pandera", "papermill", "openpyxl", "pypandoc-binary",
+             "typst")
+
+
+def versions(report: Report) -> pd.DataFrame:
+    """The package and its main libraries (the engine and timings are in ``manifest.json``)."""
+    rows = [{"component": "python", "version": platform.python_version()}]
+    for package in VERSIONED:
+        try:
+            rows.append({"component": package, "version": version(package)})
+        except PackageNotFoundError:
+            continue
+    try:
+        import pypandoc
+
+        rows.append({"component": "pandoc", "version": pypandoc.get_pandoc_version()})
+    except (ImportError, OSError, RuntimeError):
+        pass
+    return _frame(rows, ["component", "version"])
+
+
+TABLES: dict[str, Callable[[Report], pd.DataFrame]] = {
+    "chiffres-cles": key_figures,
+    "statut-des-labels": label_status,
+    "chronologie-des-labels": label_timeline,
+    "evenements-de-l-annee": year_events,
+    "echeances": deadlines,
+    "actions": actions,
+    "actions-par-label": actions_by_label,
+    "budget-par-label": budget_by_label,
+    "budget-par-axe": budget_by_axis,
+    "budget-par-nature": budget_by_kind,
+    "indicateurs": indicators,
+    "comparaison-labels": compare_labels,
+    "comparaison-actions": compare_actions,
+    "comparaison-budget": compare_budget,
+    "evolution-pluriannuelle": multi_year,
+    "qualite-des-donnees": quality,
+    "provenance-parametres": parameters,
+    "provenance-fichiers": input_files,
+    "provenance-versions": versions,
+}
+"""Registry of the report's tables, by CSV file name (``donnees/<name>.csv``), in report order."""
+
+

@@ -1,0 +1,138 @@
+"""Warm chapter kernels: started early, reused for every chapter of one or more reports.
+
+Starting a kernel and importing pandas and matplotlib costs more than a small
+chapter. A :class:`ChapterKernel` starts in the background as soon as a build
+knows it will need one (before the data are read), imports the package and
+loads its catalogues and fonts, and then serves every chapter through a
+single client. Chapters stay independent: before each one the namespace is
+wiped (:data:`RESET`) and matplotlib's state closed, so nothing a chapter
+defines is visible to the next; what survives is the package's memory of the
+computed report. This module imports no more than the kernel client, so that a
+command can start kernels before it loads anything heavy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from jupyter_client import KernelManager
+
+KERNEL = "python3"
+STARTUP_TIMEOUT = 120
+# Between chapters: figures closed, matplotlib's settings back to their defaults, and
+# every name a chapter defined forgotten (IPython's reset, without the full garbage
+# collection of %reset, which costs more than a small chapter).
+RESET = ("import matplotlib, matplotlib.pyplot\nmatplotlib.pyplot.close('all')\nmatplotlib.rcdefaults()\n"
+         "get_ipython().reset(new_session=False)\n")
+# The kernel's own settings: no history written to the user's profile, no cache of
+# outputs (it would keep every chapter's Markdown alive).
+_SETUP = "get_ipython().displayhook.do_full_cache = False\n"
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+
+def warm_up_code(fonts: Path | None) -> str:
+    """What a chapter kernel runs as soon as it is up, while the parent reads the data: the
+    package's imports, catalogues, locale data and fonts, loaded before the first chapter."""
+    return ("import labels_report.chapters.notebook\n"
+            f"labels_report.chapters.notebook.warm_up({None if fonts is None else str(fonts)!r})\n")
+
+
+class KernelFailure(RuntimeError):
+    """The kernel could not run a request of the package (start, warm-up, reset, priming)."""
+
+
+class ChapterKernel:
+    """One kernel with one client, for as many chapters as it is given, one at a time
+    (:func:`labels_report.publish.execute.execute_chapters` runs them).
+
+    ``start()`` returns at once; the kernel starts and imports the package in a
+    background thread, and the first use waits for it.
+    """
+
+    def __init__(self, cwd: Path, warm_up: str = ""):
+        self.cwd = cwd
+        self.km: KernelManager | None = None
+        self.kc: Any = None
+        self._warm_up = warm_up
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+        self._sockets: Path | None = None
+        self._thread: threading.Thread | None = None
+        self.last_notebook: Any = None
+        """The notebook papermill is executing or executed last (kept when a chapter fails)."""
+
+    # -- life ---------------------------------------------------------------------
+    def start(self) -> ChapterKernel:
+        self._thread = threading.Thread(target=self._boot, name="labels-report-kernel", daemon=True)
+        self._thread.start()
+        return self
+
+    def _boot(self) -> None:
+        try:
+            # IPC sockets (no TCP port open on the machine), in a short folder: a socket
+            # path longer than 107 bytes is refused by the system.
+            self._sockets = Path(tempfile.mkdtemp(prefix="lr-"))
+            self.km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "k"))
+            self.km.start_kernel(cwd=str(self.cwd), extra_arguments=KERNEL_ARGUMENTS)
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
+            self.kc.allow_stdin = False
+            self.run(_SETUP + self._warm_up)
+        except BaseException as error:  # noqa: BLE001 - handed to the thread that waits
+            self._failure = error
+        finally:
+            self._ready.set()
+
+    def wait(self) -> ChapterKernel:
+        """Wait until the kernel has started and imported the package."""
+        self._ready.wait()
+        if self._failure is not None:
+            raise KernelFailure(f"the chapter kernel did not start: {self._failure}") from self._failure
+        return self
+
+    def shutdown(self) -> None:
+        self._ready.wait()
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+            if self.km is not None and self.km.has_kernel:
+                self.km.shutdown_kernel(now=True)
+        finally:
+            if self._sockets is not None:
+                shutil.rmtree(self._sockets, ignore_errors=True)
+
+    def __enter__(self) -> ChapterKernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    # -- requests -----------------------------------------------------------------
+    def run(self, code: str, timeout: float = STARTUP_TIMEOUT) -> None:
+        """Run ``code`` in the kernel (not a chapter: the package's own requests)."""
+        reply = self.kc.execute_interactive(code, timeout=timeout, store_history=False,
+                                            allow_stdin=False, output_hook=lambda _message: None)
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise KernelFailure(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def prime(self, computed: Path) -> None:
+        """Hand the report the parent computed (pickled in the build's own folder) to the chapters."""
+        self.wait()
+        self.run(f"import labels_report.model.compute\nlabels_report.model.compute.prime({str(computed)!r})\n")
+
+
+def start_kernels(count: int, cwd: Path, fonts: Path | None) -> list[ChapterKernel]:
+    """``count`` chapter kernels, starting (and warming up) in the background."""
+    return [ChapterKernel(cwd, warm_up_code(fonts)).start() for _ in range(count)]
+
+
+def kernels_for(reports: int) -> int:
+    """How many kernels to run side by side for ``reports`` reports: one per core at most."""
+    return max(1, min(reports, os.cpu_count() or 1))

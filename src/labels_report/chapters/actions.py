@@ -11,6 +11,14 @@ from labels_report.chapters.base import Chapter, axis_name, bold_facts
 from labels_report.chapters.columns import Col, join_names
 from labels_report.chapters.markdown import Md
 
+LABEL_ACTIONS = 40
+"""Actions listed under one label at most (all of them are in actions-par-label.csv)."""
+ACTION_SHEETS = 150
+"""Beyond this many actions in the year, no sheet per action: the data files hold them."""
+CHART_BARS = 15
+"""Axes the budget chart draws at most (those with the largest budgets)."""
+
+
 def status_progress(cat, row: pd.Series) -> str:
     """"en cours (50 %)": the status, with the progress when it is known."""
     status = cat.text(f"action_status.{row['status']}")
@@ -59,12 +67,16 @@ INDICATOR_COLUMNS = [
 ]
 
 
-def budget_alt(ch: Chapter, frame: pd.DataFrame) -> str:
+def budget_alt(ch: Chapter, frame: pd.DataFrame, axes: int) -> str:
+    """The chart in words: every bar it draws (``axes``: how many axes the table holds)."""
     cat = ch.cat
     money = tb.money
     items = [ch.t("fig.budget.item", axis=axis_name(ch, row["axis"]), planned=money("budget_planned")(cat, row),
                   spent=money("budget_spent")(cat, row)) for _, row in frame.iterrows()]
-    return ch.t("fig.budget.alt", year=ch.report.year) + " " + "; ".join(items) + "."
+    text = ch.t("fig.budget.alt", year=ch.report.year) + " " + "; ".join(items) + "."
+    if axes > len(frame):
+        text += " " + ch.t("fig.budget.largest", shown=len(frame), axes=axes)
+    return text
 
 
 def action_sheet(ch: Chapter, a: pd.Series) -> Md:
@@ -120,14 +132,13 @@ def actions(ch: Chapter) -> Md:
     blocks.append(md.heading(2, ch.t("actions.by_label"), "actions-by-label"))
     links = ch.table("actions-par-label")
     without = [i for i in r.label_ids if i not in set(links["label_id"])]
-    for label_id in r.label_ids:
-        ids = list(links[links["label_id"] == label_id]["action_id"])
-        if not ids:
-            continue
-        mine = frame[frame["action_id"].isin(ids)]
+    by_id = frame.set_index("action_id", drop=False)
+    for label_id, ids in links.groupby("label_id", sort=False)["action_id"]:
+        mine = by_id.loc[list(ids)]
         blocks.append(md.heading(3, r.label_name(label_id), ch.anchor("actions-label", label_id)))
         blocks.append(ch.render(mine, ACTION_COLUMNS, ch.t("actions.table_caption", label=r.label_name(label_id),
-                                                           year=year)))
+                                                           year=year), source="actions-par-label",
+                                limit=LABEL_ACTIONS))
     if without:
         blocks.append(md.paragraph(ch.n("actions.labels_without", len(without), year=year,
                                         names=ch.names(without))))
@@ -135,14 +146,18 @@ def actions(ch: Chapter) -> Md:
     blocks.append(md.paragraph(ch.t("actions.by_label_budget_intro")))
     blocks.append(ch.render(by_label, budget_columns(Col("col.label", tb.text("label", ""), 26)),
                             ch.t("actions.by_label_caption", year=year), "tbl-budget-label",
-                            total_label=ch.t("col.total_once")))
+                            total_label=ch.t("col.total_once"), source="budget-par-label"))
 
     blocks.append(md.heading(2, ch.t("actions.by_axis", year=year), "actions-by-axis"))
     by_axis = ch.table("budget-par-axe")
     blocks.append(ch.render(by_axis.assign(axis=[axis_name(ch, a) if not t else "" for a, t in
                                                  zip(by_axis["axis"], by_axis["total"], strict=True)]),
-                            AXIS_COLUMNS, ch.t("actions.budget_caption", year=year), "tbl-budget-axis"))
+                            AXIS_COLUMNS, ch.t("actions.budget_caption", year=year), "tbl-budget-axis",
+                            source="budget-par-axe"))
     rows = by_axis[~by_axis["total"].astype(bool)]
+    if len(rows) > CHART_BARS:  # the chart draws the largest budgets; the table holds every axis
+        rows = rows.assign(_order=rows["budget_planned"].fillna(rows["budget_spent"]).fillna(-1)) \
+            .sort_values("_order", ascending=False, kind="stable").head(CHART_BARS)
     if rows["budget_planned"].notna().any() or rows["budget_spent"].notna().any():
         path, rel = ch.figure_path("budget-by-axis")
         charts.grouped_bars(
@@ -151,7 +166,7 @@ def actions(ch: Chapter) -> Md:
              ch.t("col.budget_spent"): [None if tb.missing(v) else float(v) for v in rows["budget_spent"]]},
             path, title=ch.t("fig.budget.title", year=year), value_label=ch.t("fig.budget.axis_label"),
             formatter=cat.money, unknown_text=ch.t("value.unknown_short"))
-        blocks.append(md.figure(rel, ch.t("fig.budget.caption", year=year), budget_alt(ch, rows),
+        blocks.append(md.figure(rel, ch.t("fig.budget.caption", year=year), budget_alt(ch, rows, len(by_axis) - 1),
                                 "fig-budget-axis", ch.data_link("budget-par-axe")))
     else:
         blocks.append(md.paragraph(ch.t("actions.no_budget_chart", year=year)))
@@ -160,7 +175,7 @@ def actions(ch: Chapter) -> Md:
     by_kind = ch.table("budget-par-nature")
     blocks.append(ch.render(by_kind, budget_columns(
         Col("col.budget_kind", tb.word("budget_kind", "budget_kind", ch.t("value.unknown")), 26)),
-        ch.t("actions.kind_caption", year=year), "tbl-budget-kind"))
+        ch.t("actions.kind_caption", year=year), "tbl-budget-kind", source="budget-par-nature"))
 
     blocks.append(md.heading(2, ch.t("actions.indicators"), "actions-indicators"))
     indicators = ch.table("indicateurs")
@@ -168,9 +183,15 @@ def actions(ch: Chapter) -> Md:
         blocks.append(md.paragraph(ch.t("actions.no_indicators", year=year)))
     else:
         blocks.append(ch.render(indicators, INDICATOR_COLUMNS, ch.t("actions.indicators_caption", year=year),
-                                "tbl-indicators"))
+                                "tbl-indicators", source="indicateurs"))
 
     blocks.append(md.heading(2, ch.t("actions.sheets"), "actions-sheets"))
+    if len(frame) > ACTION_SHEETS:
+        # Hundreds of sheets would bury the report: every action's detail is in the data files.
+        _text, href = ch.data_link("actions")
+        blocks.append(Md(f"{md.cell(ch.n('actions.sheets_many', len(frame), year=year))} "
+                         f"[{md.cell('actions.csv')}]({href}).\n"))
+        return md.join(blocks)
     blocks.append(md.paragraph(ch.t("actions.sheets_intro")))
     for _, a in frame.iterrows():
         blocks.append(action_sheet(ch, a))

@@ -37,8 +37,8 @@ def annexes(ch: Chapter) -> Md:
     else:
         blocks.append(md.paragraph(ch.n("annex.quality_intro", len(quality))))
         columns = [Col("", tb.text(str(h)), w) for h, w in zip(quality.columns, (13, 15, 6, 14, 14, 38), strict=False)]
-        blocks.append(tb.render(ch.cat, quality, columns, ch.t("annex.quality_caption"), "tbl-quality",
-                                headers=[str(h) for h in quality.columns]))
+        blocks.append(ch.render(quality, columns, ch.t("annex.quality_caption"), "tbl-quality",
+                                headers=[str(h) for h in quality.columns], source="qualite-des-donnees"))
     if r.params.edition_info.public:
         blocks.append(md.paragraph(ch.t("annex.quality_public")))
 
@@ -54,7 +54,7 @@ def annexes(ch: Chapter) -> Md:
     else:
         blocks.append(ch.render(files, [Col("col.file", tb.text("file"), 14),
                                         Col("col.sha256", lambda cat, row: Md(f"`{row['sha256']}`"), 46)],
-                                ch.t("annex.files_caption"), "tbl-input-files"))
+                                ch.t("annex.files_caption"), "tbl-input-files", source="provenance-fichiers"))
     blocks.append(ch.render(ch.table("provenance-versions"),
                             [Col("col.component", tb.text("component"), 16),
                              Col("col.version", tb.text("version"), 16)],

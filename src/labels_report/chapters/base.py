@@ -26,6 +26,9 @@ from labels_report.model.tables import TABLES
 
 ICS_NAME = "echeances.ics"
 """The calendar file the publishing step writes beside the report."""
+
+TABLE_ROWS = 100
+"""Rows a table of the report shows at most; the rest are in its CSV file, which the report names."""
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -61,10 +64,24 @@ class Chapter:
         return self.computed.tables[name]
 
     def render(self, frame: pd.DataFrame, columns: Sequence[Col], caption: str, ident: str | None = None,
-               total_label: str | None = None, **header_params: object) -> Md:
-        return tb.render(self.cat, frame, columns, caption, ident,
-                         total_label=total_label if total_label is not None else self.t("col.total"),
-                         header_params=header_params)
+               total_label: str | None = None, *, source: str | None = None, limit: int = TABLE_ROWS,
+               headers: Sequence[str] | None = None, **header_params: object) -> Md:
+        """``frame`` as a table. A table longer than ``limit`` rows shows its first rows (and its
+        totals), followed by a sentence naming the CSV file ``source`` that holds all of them."""
+        shown, hidden = limited(frame, limit)
+        table = tb.render(self.cat, shown, columns, caption, ident,
+                          total_label=total_label if total_label is not None else self.t("col.total"),
+                          header_params=header_params, headers=headers)
+        if hidden:
+            return md.join([table, self.more(hidden, source)])
+        return table
+
+    def more(self, hidden: int, source: str | None) -> Md:
+        """"Les 12 autres lignes … figurent dans le fichier x.csv." (a link to the file)."""
+        if source is None:
+            return md.paragraph(self.n("table.more_unnamed", hidden))
+        _text, href = self.data_link(source)
+        return Md(f"{md.cell(self.n('table.more', hidden))} [{md.cell(source + '.csv')}]({href}).\n")
 
     def figure_path(self, name: str) -> tuple[Path, str]:
         return self.output_dir / "figures" / f"{name}.png", f"figures/{name}.png"
@@ -90,6 +107,15 @@ class Chapter:
         maximum = row.get("level_max")
         maximum = None if maximum is None or pd.isna(maximum) or maximum == "" else int(maximum)
         return level_words(self.cat, str(row["level_unit"] or ""), level, maximum if with_max else None)
+
+
+def limited(frame: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, int]:
+    """The first ``limit`` rows of ``frame`` (its total rows kept, at the end), and how many are left out."""
+    totals = frame["total"].astype(bool) if "total" in frame.columns else pd.Series(False, index=frame.index)
+    rows = frame[~totals]
+    if len(rows) <= limit:
+        return frame, 0
+    return pd.concat([rows.iloc[:limit], frame[totals]]), len(rows) - limit
 
 
 def anchor(prefix: str, ident: str) -> str:

@@ -49,7 +49,8 @@ def calendar(ch: Chapter) -> Md:
                                             date=ch.date(later.date, later.precision))))
     else:
         blocks.append(md.paragraph(ch.n("calendar.count", len(frame), months=months)))
-        blocks.append(ch.render(frame, DEADLINE_COLUMNS, ch.t("calendar.caption", months=months), "tbl-deadlines"))
+        blocks.append(ch.render(frame, DEADLINE_COLUMNS, ch.t("calendar.caption", months=months), "tbl-deadlines",
+                                source="echeances"))
     open_ended = [s.label_id for s in r.statuses if s.held and s.valid_until.value is None]
     if open_ended:
         blocks.append(md.paragraph(ch.n("calendar.unknown_end", len(open_ended), names=ch.names(open_ended))))

@@ -18,6 +18,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.colors  # noqa: E402
 import matplotlib.dates  # noqa: E402
 import matplotlib.lines  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
@@ -164,23 +165,35 @@ def timeline(rows: Sequence[TimelineRow], path: Path, *, title: str, year_label:
             dates += [d for s in row.segments for d in (s.start, s.end)] + [d for d, _ in row.markers]
         first = min(dates).year
         last = max(dates).year + 1
+        # A level is written on its bar only where it fits: a figure 7.5 inches wide gives the
+        # bars about 5.5, and a character of the bar's text is about 0.055 inch.
+        days_per_inch = (last - first) * 365.25 / 5.5
+        markers: dict[str, tuple[list[float], list[int]]] = {}
         for i, row in enumerate(rows):
             colour = PALETTE[i % len(PALETTE)]
-            for j, segment in enumerate(row.segments):
-                start = matplotlib.dates.date2num(segment.start)
-                end = matplotlib.dates.date2num(segment.end)
-                ax.barh(i, max(end - start, 20), left=start, height=0.55, color=colour,
-                        alpha=1.0 if j % 2 == 0 else 0.55, hatch=HATCHES[(i + j) % len(HATCHES)],
-                        edgecolor=INK, linewidth=0.6)
+            starts = [matplotlib.dates.date2num(s.start) for s in row.segments]
+            ends = [matplotlib.dates.date2num(s.end) for s in row.segments]
+            if row.segments:
+                # One call per label: each period its shade and hatch.
+                ax.barh([i] * len(starts), [max(e - s, 20) for s, e in zip(starts, ends, strict=True)], left=starts,
+                        height=0.55, edgecolor=INK, linewidth=0.6,
+                        color=[matplotlib.colors.to_rgba(colour, 1.0 if j % 2 == 0 else 0.55)
+                               for j in range(len(starts))],
+                        hatch=[HATCHES[(i + j) % len(HATCHES)] for j in range(len(starts))])
+            for segment, start, end in zip(row.segments, starts, ends, strict=True):
                 if segment.open:
                     ax.annotate("", xy=(end + 150, i), xytext=(end, i),
                                 arrowprops={"arrowstyle": "->", "color": INK, "lw": 1.2})
-                if segment.text:
+                if segment.text and (end - start) >= (len(segment.text) * 0.055 + 0.05) * days_per_inch:
                     ax.text(start + 30, i - 0.36, plain(segment.text), va="bottom", ha="left", fontsize=7.5,
                             color=INK, bbox=LABEL_BOX, zorder=4)
             for when, kind in row.markers:
-                ax.plot(matplotlib.dates.date2num(when), i, linestyle="none", marker=MARKERS.get(kind, "o"),
-                        markerfacecolor="white", markeredgecolor="#000000", markersize=6, zorder=3)
+                xs, ys = markers.setdefault(kind, ([], []))
+                xs.append(matplotlib.dates.date2num(when))
+                ys.append(i)
+        for kind, (xs, ys) in markers.items():
+            ax.plot(xs, ys, linestyle="none", marker=MARKERS.get(kind, "o"), markerfacecolor="white",
+                    markeredgecolor="#000000", markersize=6, zorder=3)
         ax.axvline(matplotlib.dates.date2num(reference), color="#000000", linestyle="--", linewidth=1)
         ax.text(matplotlib.dates.date2num(reference), -0.75, plain(reference_text), fontsize=7.5, ha="center",
                 va="bottom", color="#000000", bbox=LABEL_BOX, zorder=4)

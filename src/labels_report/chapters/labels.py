@@ -16,6 +16,11 @@ from labels_report.chapters.narrative import safe_markdown
 from labels_report.core.dates import period_end
 from labels_report.data.vocabulary import Event, LabelState
 
+TIMELINE_LABELS = 20
+"""Labels one timeline figure draws at most: more labels make more figures."""
+ALT_PERIODS = 4
+"""Periods a figure's alt text lists one by one for a label; a longer history is summed up."""
+
 def next_step(cat, row: pd.Series) -> str:
     if row["next_event"]:
         return cat.text("next.event", event=cat.text(f"event.{row['next_event']}"),
@@ -53,52 +58,64 @@ EVENT_COLUMNS = [
 ]
 
 
-def timeline_rows(ch: Chapter) -> list[charts.TimelineRow]:
-    r = ch.report
+def _periods_by_label(ch: Chapter) -> dict[str, pd.DataFrame]:
     frame = ch.table("chronologie-des-labels")
-    events = r.data.events
+    return {str(label_id): rows for label_id, rows in frame.groupby("label_id", sort=False)}
+
+
+def timeline_rows(ch: Chapter, label_ids: list[str]) -> list[charts.TimelineRow]:
+    r = ch.report
+    by_label = _periods_by_label(ch)
+    reference = r.params.reference_date
     rows = []
-    for label_id in r.label_ids:
-        mine = frame[frame["label_id"] == label_id]
+    for label_id in label_ids:
         segments = []
-        for _, p in mine.iterrows():
-            start, start_precision = tb.parse_iso(p["start"])
+        for _, p in by_label.get(label_id, pd.DataFrame()).iterrows():
+            start, _start_precision = tb.parse_iso(p["start"])
             if p["open"] or not p["end"]:
-                end = r.params.reference_date
+                end = reference
             else:
                 end_value, end_precision = tb.parse_iso(p["end"])
                 end = period_end(end_value, end_precision)
             level = "" if tb.missing(p["level"]) else tb.level("level")(ch.cat, p)
             segments.append(charts.Segment(start, max(end, start), level, bool(p["open"])))
-        marks = events[(events["label_id"] == label_id) & (events["date"] <= r.params.reference_date)]
-        rows.append(charts.TimelineRow(r.label_name(label_id), segments,
-                                       [(d, e) for d, e in zip(marks["date"], marks["event"], strict=True)]))
+        marks = [(e.date, e.event) for e in r.history(label_id) if e.date <= reference]
+        rows.append(charts.TimelineRow(r.label_name(label_id), segments, marks))
     return rows
 
 
-def timeline_alt(ch: Chapter) -> str:
-    """The timeline in words, from the table it draws (chronologie-des-labels)."""
+def _span(ch: Chapter, p: pd.Series) -> str:
+    cat = ch.cat
+    level = "" if tb.missing(p["level"]) else tb.level("level")(cat, p)
+    start, end = tb.show_date(cat, p["start"]), tb.show_date(cat, p["end"])
+    if p["open"]:
+        span = ch.t("fig.timeline.open", start=start)
+    elif start == end:
+        span = start
+    else:
+        span = ch.t("fig.timeline.period", start=start, end=end)
+    return ch.t("fig.timeline.with_level", span=span, level=level) if level else span
+
+
+def timeline_alt(ch: Chapter, label_ids: list[str]) -> str:
+    """The timeline in words, from the table it draws (chronologie-des-labels). A label with
+    many periods is summed up (how many, from when to when, the last one): the alt text stays
+    readable, and bounded, however long the history."""
     r, cat = ch.report, ch.cat
-    frame = ch.table("chronologie-des-labels")
+    by_label = _periods_by_label(ch)
     parts = []
-    for label_id in r.label_ids:
-        mine = frame[frame["label_id"] == label_id]
+    for label_id in label_ids:
+        mine = by_label.get(label_id)
         name = r.label_name(label_id)
-        if mine.empty:
+        if mine is None or mine.empty:
             parts.append(ch.t("fig.timeline.none", label=name))
-            continue
-        spans = []
-        for _, p in mine.iterrows():
-            level = "" if tb.missing(p["level"]) else tb.level("level")(cat, p)
-            start, end = tb.show_date(cat, p["start"]), tb.show_date(cat, p["end"])
-            if p["open"]:
-                span = ch.t("fig.timeline.open", start=start)
-            elif start == end:
-                span = start
-            else:
-                span = ch.t("fig.timeline.period", start=start, end=end)
-            spans.append(ch.t("fig.timeline.with_level", span=span, level=level) if level else span)
-        parts.append(ch.t("fig.timeline.label", label=name, spans=join_names(cat, spans)))
+        elif len(mine) > ALT_PERIODS:
+            first, last = mine.iloc[0], mine.iloc[-1]
+            parts.append(ch.n("fig.timeline.many", len(mine), label=name, first=tb.show_date(cat, first["start"]),
+                              last=_span(ch, last)))
+        else:
+            parts.append(ch.t("fig.timeline.label", label=name,
+                              spans=join_names(cat, [_span(ch, p) for _, p in mine.iterrows()])))
     return ch.t("fig.timeline.alt", date=ch.as_of) + " " + " ".join(parts)
 
 
@@ -112,13 +129,20 @@ def labels(ch: Chapter) -> Md:
         return md.join(blocks)
     blocks.append(md.paragraph(ch.t("labels.intro", date=ch.as_of)))
     blocks.append(ch.render(ch.table("statut-des-labels"), STATUS_COLUMNS,
-                            ch.t("labels.status_caption", date=ch.as_of), "tbl-label-status"))
-    path, rel = ch.figure_path("label-timeline")
-    charts.timeline(timeline_rows(ch), path, title=ch.t("fig.timeline.title"), year_label=ch.t("fig.year"),
-                    reference=r.params.reference_date, reference_text=ch.as_of,
-                    marker_names={e: ch.t(f"event.{e}") for e in Event})
-    blocks.append(md.figure(rel, ch.t("fig.timeline.caption"), timeline_alt(ch), "fig-label-timeline",
-                            ch.data_link("chronologie-des-labels")))
+                            ch.t("labels.status_caption", date=ch.as_of), "tbl-label-status",
+                            source="statut-des-labels"))
+    ids = r.label_ids
+    groups = [ids[start:start + TIMELINE_LABELS] for start in range(0, len(ids), TIMELINE_LABELS)]
+    for number, group in enumerate(groups, start=1):
+        name = "label-timeline" if number == 1 else f"label-timeline-{number}"
+        path, rel = ch.figure_path(name)
+        charts.timeline(timeline_rows(ch, group), path, title=ch.t("fig.timeline.title"), year_label=ch.t("fig.year"),
+                        reference=r.params.reference_date, reference_text=ch.as_of,
+                        marker_names={e: ch.t(f"event.{e}") for e in Event})
+        caption = ch.t("fig.timeline.caption") if len(groups) == 1 else \
+            ch.t("fig.timeline.part", caption=ch.t("fig.timeline.caption"), part=number, parts=len(groups))
+        blocks.append(md.figure(rel, caption, timeline_alt(ch, group), f"fig-{name}",
+                                ch.data_link("chronologie-des-labels")))
     blocks.append(md.paragraph(ch.t("fig.timeline.reading")))
 
     blocks.append(md.heading(2, ch.t("labels.events_title", year=year), "labels-year-events"))
@@ -127,7 +151,7 @@ def labels(ch: Chapter) -> Md:
         blocks.append(md.paragraph(ch.t("labels.no_events", year=year)))
     else:
         blocks.append(ch.render(events, EVENT_COLUMNS, ch.t("labels.events_caption", year=year),
-                                "tbl-label-events"))
+                                "tbl-label-events", source="evenements-de-l-annee"))
     for label_id in r.label_ids:
         blocks.append(label_section(ch, label_id))
     return md.join(blocks)

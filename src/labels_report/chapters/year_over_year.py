@@ -13,6 +13,9 @@ from labels_report.chapters.markdown import Md
 from labels_report.data.vocabulary import ActionStatus, LabelState
 from labels_report.model.tables import ActionChange, LabelChange
 
+CHART_YEARS = 15
+"""Years the chart of the years draws at most (the most recent ones)."""
+
 def label_state_level(cat, row: pd.Series, when: str) -> str:
     state = row[f"state_{when}"]
     words = cat.text(f"state.{state}")
@@ -81,9 +84,9 @@ def year_over_year(ch: Chapter) -> Md:
         headers = [ch.t("col.label"), ch.t("yoy.col_on", date=before_date), ch.t("yoy.col_on", date=ch.as_of),
                    ch.t("col.change")]
         if not labels_frame.empty:
-            blocks.append(tb.render(cat, labels_frame, COMPARE_LABEL_COLUMNS,
+            blocks.append(ch.render(labels_frame, COMPARE_LABEL_COLUMNS,
                                     ch.t("yoy.labels_caption", previous=previous, year=year), "tbl-yoy-labels",
-                                    headers=headers))
+                                    headers=headers, source="comparaison-labels"))
 
         blocks.append(md.heading(2, ch.t("yoy.actions"), "yoy-actions"))
         actions_frame = ch.table("comparaison-actions")
@@ -96,7 +99,7 @@ def year_over_year(ch: Chapter) -> Md:
         if not changed.empty:
             blocks.append(ch.render(changed, COMPARE_ACTION_COLUMNS,
                                     ch.t("yoy.actions_caption", previous=previous, year=year), "tbl-yoy-actions",
-                                    before=previous, after=year))
+                                    source="comparaison-actions", before=previous, after=year))
 
         blocks.append(md.heading(2, ch.t("yoy.budget"), "yoy-budget"))
         budget = ch.table("comparaison-budget")
@@ -106,15 +109,18 @@ def year_over_year(ch: Chapter) -> Md:
             budget.assign(axis=[axis_name(ch, a) if not t else "" for a, t in
                                 zip(budget["axis"], budget["total"], strict=True)]),
             COMPARE_BUDGET_COLUMNS, ch.t("yoy.budget_caption", previous=previous, year=year), "tbl-yoy-budget",
-            before=previous, after=year))
+            source="comparaison-budget", before=previous, after=year))
 
     blocks.append(md.heading(2, ch.t("yoy.years_title"), "yoy-years"))
     years = ch.table("evolution-pluriannuelle")
     first, last = int(years["year"].min()), int(years["year"].max())
     blocks.append(md.paragraph(ch.t("yoy.years_intro", first=first, last=last), ch.t("table.abbreviation")))
     blocks.append(ch.render(years, MULTI_YEAR_COLUMNS, ch.t("yoy.years_caption", first=first, last=last),
-                            "tbl-multi-year"))
+                            "tbl-multi-year", source="evolution-pluriannuelle"))
     path, rel = ch.figure_path("years-overview")
+    shown = years.tail(CHART_YEARS)  # the most recent years; the table holds them all
+    first = int(shown["year"].min())
+    years = shown
     statuses = [s for s in ActionStatus if years[s].sum() > 0] or ["in_progress"]
     charts.years_overview(
         [int(y) for y in years["year"]],

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -79,7 +81,7 @@ def cross_check(found: Found, lang: str) -> None:
     action_ids = set(actions["action_id"]) if found.complete("actions") else None
     issues = found.issues
 
-    def issue(code: str, table: str, frame_row: pd.Series, column: str, value: object = None,
+    def issue(code: str, table: str, frame_row: Mapping[str, Any], column: str, value: object = None,
               **params: object) -> None:
         number = int(frame_row["_row"])
         shown = found.shown.get((table, number, column), "") if value is None else str(value)
@@ -87,11 +89,11 @@ def cross_check(found: Found, lang: str) -> None:
                             shown, params))
 
     scales = {}
-    for _, label in labels.drop_duplicates("label_id").iterrows():
+    for label in labels.drop_duplicates("label_id").to_dict("records"):
         unreadable = pd.isna(label["level_max"]) and ("labels", int(label["_row"]), "level_max") in found.shown
         if not unreadable:  # a level_max that could not be read is already an error
             scales[label["label_id"]] = (label["level_unit"], label["level_max"])
-    for _, event in events.iterrows():
+    for event in events.to_dict("records"):
         label_id = event["label_id"]
         if label_ids is not None and label_id and label_id not in label_ids:
             issue("label_unknown", "label_events", event, "label_id", labels_file=found.where("labels"))
@@ -108,7 +110,7 @@ def cross_check(found: Found, lang: str) -> None:
                 ("label_events", int(event["_row"]), "valid_from"), ""))
 
     periods: dict[str, tuple[dt.date | None, dt.date | None]] = {}
-    for _, action in actions.iterrows():
+    for action in actions.to_dict("records"):
         if label_ids is not None:
             for label_id in action["labels"]:
                 if label_id not in label_ids:
@@ -121,7 +123,7 @@ def cross_check(found: Found, lang: str) -> None:
         periods.setdefault(action["action_id"], (start, end))
 
     cat = catalogue(lang)
-    for _, row in years.iterrows():
+    for row in years.to_dict("records"):
         action_id = row["action_id"]
         if action_ids is not None and action_id and action_id not in action_ids:
             issue("action_unknown", "action_years", row, "action_id", actions_file=found.where("actions"))
@@ -167,13 +169,13 @@ def load_warnings(found: Found) -> list[Issue]:
     labels, events = found.frames["labels"], found.frames["label_events"]
     warnings: list[Issue] = []
     with_events = set(events["label_id"])
-    scaled = {row["label_id"] for _, row in labels.iterrows() if row["level_unit"] and not pd.isna(row["level_max"])}
-    for _, label in labels.iterrows():
+    scaled = {row["label_id"] for row in labels.to_dict("records") if row["level_unit"] and not pd.isna(row["level_max"])}
+    for label in labels.to_dict("records"):
         if label["label_id"] and label["label_id"] not in with_events:
             warnings.append(Issue("warning", "label_no_event", label["_file"], label["_sheet"] or None,
                                   int(label["_row"]), "label_id", label["label_id"],
                                   {"events_file": found.where("label_events")}))
-    for _, event in events.iterrows():
+    for event in events.to_dict("records"):
         if event["label_id"] in scaled and event["event"] in EVENTS_WITH_LEVEL and pd.isna(event["level"]):
             warnings.append(Issue("warning", "level_empty", event["_file"], event["_sheet"] or None,
                                   int(event["_row"]), "level", "", {"label": event["label_id"]}))

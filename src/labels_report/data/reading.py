@@ -320,7 +320,7 @@ def _number_body(text: str, *, currency: bool, percent: bool) -> tuple[str, int]
 def number_evidence(raw: object, kind: str) -> str | None:
     """The decimal mark a text cell shows unambiguously (``12,50`` -> ``,``), if any."""
     text = _text(raw)
-    if not text or isinstance(raw, XlCell) and not isinstance(raw.value, str):
+    if not text or isinstance(raw, XlCell) and not isinstance(raw.value, str) or ("." not in text and "," not in text):
         return None
     try:
         body, _ = _number_body(text, currency=kind == "amount", percent=kind == "percent")
@@ -345,6 +345,8 @@ def parse_number(raw: object, decimal_mark: str | None, kind: str = "number") ->
     text = _text(raw)
     if text is None:
         raise CellError(invalid)
+    if text.isascii() and text.isdigit():  # the usual case, read at once
+        return float(text)
     try:
         body, sign = _number_body(text, currency=kind == "amount", percent=kind == "percent")
     except ValueError:

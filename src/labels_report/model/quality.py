@@ -9,16 +9,15 @@ with no event, a level left empty) are found when the data are loaded
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
-
-import pandas as pd
 
 from labels_report.core.dates import add_months, clerk, year_end, year_start
 from labels_report.core.errors import Issue
 from labels_report.data.dataset import Dataset
 from labels_report.data.load import load
 from labels_report.data.vocabulary import ActionStatus, Event
-from labels_report.model.status import events_of, status_on
+from labels_report.model.status import histories, status_on
 
 ENDED_STATUSES = (ActionStatus.DONE, ActionStatus.ABANDONED)
 PLANNED_NEXT_STEPS = (Event.RENEWED, Event.APPLIED, Event.JURY_VISIT)
@@ -45,7 +44,7 @@ def check(data_dir: Path | str, *, year: int | None = None, as_of: dt.date | Non
     return sorted(issues, key=Issue.sort_key)
 
 
-def _warning(code: str, row: pd.Series, column: str, value: str, **params: object) -> Issue:
+def _warning(code: str, row: Mapping[str, object], column: str, value: str, **params: object) -> Issue:
     return Issue("warning", code, str(row["_file"]), row["_sheet"] or None, int(row["_row"]), column, value, params)
 
 
@@ -62,24 +61,24 @@ def data_warnings(dataset: Dataset, *, year: int, as_of: dt.date, horizon_months
 def _actions_without_budget(dataset: Dataset, year: int) -> list[Issue]:
     years = dataset.action_years
     rows = years[(years["year"] == year) & years["budget_planned"].isna() & years["budget_spent"].isna()
-                 & (years["status"] != "abandoned")]
+                 & (years["status"] != ActionStatus.ABANDONED)]
     return [_warning("action_no_budget", row, "budget_planned", "", action=row["action_id"], year=year)
-            for _, row in rows.iterrows()]
+            for row in rows.to_dict("records")]
 
 
 def _statuses_not_updated(dataset: Dataset, year: int) -> list[Issue]:
     """Actions followed in earlier years, not ended, and with no row for ``year``."""
     warnings: list[Issue] = []
     years = dataset.action_years.dropna(subset=["year"]).sort_values(["year", "_row"], kind="stable")
-    last_before = years[years["year"] < year].groupby("action_id", sort=False).tail(1).set_index("action_id")
+    earlier = years[years["year"] < year].groupby("action_id", sort=False).tail(1)
+    last_before = {record["action_id"]: record for record in earlier.to_dict("records")}
     this_year = set(years.loc[years["year"] == year, "action_id"])
     first_day = year_start(year)
-    for _, action in dataset.actions.iterrows():
-        action_id = action["action_id"]
-        if action_id not in last_before.index or action_id in this_year:
+    for action_id, end_date in zip(dataset.actions["action_id"], dataset.actions["end_date"], strict=True):
+        last = last_before.get(action_id)
+        if last is None or action_id in this_year:
             continue
-        last = last_before.loc[action_id]
-        ended = action["end_date"] is not None and action["end_date"] < first_day
+        ended = end_date is not None and end_date < first_day
         if ended or last["status"] in ENDED_STATUSES:
             continue
         warnings.append(_warning("action_not_updated", last, "year", str(int(last["year"])),
@@ -90,18 +89,18 @@ def _statuses_not_updated(dataset: Dataset, year: int) -> list[Issue]:
 def _renewals_not_planned(dataset: Dataset, as_of: dt.date, horizon_end: dt.date, months: int) -> list[Issue]:
     """Labels whose validity ends within the horizon with no next step in the data."""
     warnings: list[Issue] = []
-    events = dataset.events
+    history = histories(dataset.events)
     for label_id in dataset.labels["label_id"]:
-        status = status_on(label_id, events, as_of)
+        mine = history.get(label_id, ())
+        status = status_on(label_id, mine, as_of)
         until = status.valid_until
         if not status.held or until.value is None or not as_of < until.value <= horizon_end:
             continue
-        mine = events_of(events, label_id)
-        if (mine["event"].isin(PLANNED_NEXT_STEPS) & (mine["date"] > as_of)).any():
+        if any(e.event in PLANNED_NEXT_STEPS and e.date > as_of for e in mine):
             continue
-        source = mine[(mine["date"] <= as_of) & (mine["valid_until"] == until.value)]
-        row = source.iloc[-1] if not source.empty else mine.iloc[-1]
-        warnings.append(_warning("label_renewal_not_planned", row, "valid_until",
-                                 clerk(until.value, until.precision),
-                                 label=label_id, as_of=clerk(as_of), months=months))
+        source = [e for e in mine if e.date <= as_of and e.valid_until.value == until.value]
+        event = source[-1] if source else mine[-1]
+        warnings.append(Issue("warning", "label_renewal_not_planned", event.file, event.sheet or None, event.row,
+                              "valid_until", clerk(until.value, until.precision),
+                              {"label": label_id, "as_of": clerk(as_of), "months": months}))
     return warnings

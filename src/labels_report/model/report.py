@@ -21,7 +21,7 @@ from labels_report.data.vocabulary import ActionStatus, Event, LabelState
 from labels_report.model.deadlines import Deadline, deadlines
 from labels_report.model.params import ReportParams
 from labels_report.model.quality import data_warnings
-from labels_report.model.status import EVENT_STATE, LabelStatus, Period, periods, status_on
+from labels_report.model.status import EVENT_STATE, LabelEvent, LabelStatus, Period, histories, periods, status_on
 
 INTERNAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "labels": ("referent",),
@@ -130,8 +130,16 @@ class Report:
         return min(year_end(self.year), self.params.reference_date)
 
     # -- labels -------------------------------------------------------------
+    @cached_property
+    def histories(self) -> dict[str, tuple[LabelEvent, ...]]:
+        """Each label's events, in date order."""
+        return histories(self.data.events)
+
+    def history(self, label_id: str) -> tuple[LabelEvent, ...]:
+        return self.histories.get(label_id, ())
+
     def status(self, label_id: str, on: dt.date | None = None) -> LabelStatus:
-        return status_on(label_id, self.data.events, on or self.params.reference_date)
+        return status_on(label_id, self.history(label_id), on or self.params.reference_date)
 
     @cached_property
     def label_ids(self) -> list[str]:
@@ -160,7 +168,7 @@ class Report:
         return self._label_rows[label_id]
 
     def label_periods(self, label_id: str) -> list[Period]:
-        return periods(label_id, self.data.events, self.params.reference_date)
+        return periods(label_id, self.history(label_id), self.params.reference_date)
 
     def events_between(self, start: dt.date, end: dt.date) -> pd.DataFrame:
         events = self.data.events

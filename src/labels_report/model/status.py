@@ -8,6 +8,8 @@ visit or an application already planned).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -61,63 +63,90 @@ class LabelStatus:
 NO_DATE = DatedValue(None, "")
 
 
-def _date_and_precision(row: pd.Series, column: str) -> DatedValue:
-    value = row[column]
+@dataclass(frozen=True)
+class LabelEvent:
+    """One row of ``label_events``, as the replay reads it."""
+
+    label_id: str
+    date: dt.date
+    precision: str
+    event: str
+    level: int | None
+    valid_from: DatedValue
+    valid_until: DatedValue
+    reference: str
+    note: str
+    file: str
+    sheet: str
+    row: int
+
+    @property
+    def dated(self) -> DatedValue:
+        return DatedValue(self.date, self.precision)
+
+
+def _dated(record: dict, column: str) -> DatedValue:
+    value = record[column]
     if not is_date(value):
         return NO_DATE
-    return DatedValue(value, precision_of(row.get(f"{column}_precision")))
+    return DatedValue(value, precision_of(record.get(f"{column}_precision")))
 
 
-def _level(row: pd.Series) -> int | None:
-    value = row["level"]
-    return None if pd.isna(value) else int(value)
+def _level(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
-def events_of(events: pd.DataFrame, label_id: str) -> pd.DataFrame:
-    """The label's events in date order (then file order for the same date)."""
-    mine = events[events["label_id"] == label_id]
-    return mine.sort_values(["date", "_row"], kind="stable")
+def histories(events: pd.DataFrame) -> dict[str, tuple[LabelEvent, ...]]:
+    """Every label's events in date order (then file order for the same date), read once."""
+    found: dict[str, list[LabelEvent]] = {}
+    for record in events.sort_values(["date", "_row"], kind="stable").to_dict("records"):
+        found.setdefault(str(record["label_id"]), []).append(LabelEvent(
+            str(record["label_id"]), record["date"], precision_of(record.get("date_precision")),
+            str(record["event"]), _level(record["level"]), _dated(record, "valid_from"),
+            _dated(record, "valid_until"), str(record.get("reference") or ""), str(record.get("note") or ""),
+            str(record.get("_file") or ""), str(record.get("_sheet") or ""), int(record["_row"])))
+    return {label_id: tuple(items) for label_id, items in found.items()}
 
 
-def status_on(label_id: str, events: pd.DataFrame, on: dt.date) -> LabelStatus:
-    """The status of ``label_id`` on ``on``, replaying ``events`` (all labels' events).
+def _split(events: Sequence[LabelEvent], on: dt.date) -> int:
+    """How many of ``events`` (in date order) are dated on or before ``on``."""
+    return bisect_right([e.date for e in events], on)
+
+
+def status_on(label_id: str, events: Sequence[LabelEvent], on: dt.date) -> LabelStatus:
+    """The status of ``label_id`` on ``on``, replaying its ``events`` (in date order, see :func:`histories`).
 
     A label held with a ``valid_until`` before ``on`` is ``expired``. The next
     step is the first event dated after ``on`` when the data hold one.
     """
-    mine = events_of(events, label_id)
-    past = mine[mine["date"] <= on]
-    future = mine[mine["date"] > on]
-    state = LabelState.UNKNOWN if mine.empty else LabelState.NOT_HELD
+    cut = _split(events, on)
+    state = LabelState.UNKNOWN if not events else LabelState.NOT_HELD
     level: int | None = None
     since = NO_DATE
     valid_until = NO_DATE
     last_event, last_date = None, NO_DATE
-    for _, row in past.iterrows():
-        event = row["event"]
+    for row in events[:cut]:
+        event = row.event
         new_state = EVENT_STATE[event]
         if new_state is not None and new_state != state:
             # ``since``: when the current state began (a renewal does not restart "held").
-            since = _date_and_precision(row, "date")
+            since = row.dated
         if new_state is not None:
             state = new_state
         if new_state == LabelState.HELD:
-            if _level(row) is not None:
-                level = _level(row)
-            if event in VALIDITY_EVENTS:
-                valid_until = _date_and_precision(row, "valid_until")
-            elif _date_and_precision(row, "valid_until").value is not None:
+            if row.level is not None:
+                level = row.level
+            if event in VALIDITY_EVENTS or row.valid_until.value is not None:
                 # A level change may come with a new end of validity.
-                valid_until = _date_and_precision(row, "valid_until")
+                valid_until = row.valid_until
         elif new_state is not None:
             valid_until = NO_DATE
-        last_event, last_date = event, _date_and_precision(row, "date")
+        last_event, last_date = event, row.dated
     if state == LabelState.HELD and valid_until.value is not None and valid_until.value < on:
         state, since = LabelState.EXPIRED, valid_until
     next_event, next_date = None, NO_DATE
-    if not future.empty:
-        first = future.iloc[0]
-        next_event, next_date = first["event"], _date_and_precision(first, "date")
+    if cut < len(events):
+        next_event, next_date = events[cut].event, events[cut].dated
     if state != LabelState.HELD:
         level = None if state in (LabelState.UNKNOWN, LabelState.NOT_HELD, LabelState.APPLIED) else level
     return LabelStatus(label_id, state, level, since, valid_until, last_event, last_date, next_event, next_date)
@@ -140,8 +169,9 @@ class Period:
     started_by: str
 
 
-def periods(label_id: str, events: pd.DataFrame, until: dt.date) -> list[Period]:
-    """The label's validity periods known on ``until``, one per level, oldest first.
+def periods(label_id: str, events: Sequence[LabelEvent], until: dt.date) -> list[Period]:
+    """The label's validity periods known on ``until``, one per level, oldest first (``events``:
+    the label's events in date order).
 
     An award or renewal opens a period from its ``valid_from`` (else its date)
     to its ``valid_until``; a renewal whose period starts before the previous
@@ -160,15 +190,15 @@ def periods(label_id: str, events: pd.DataFrame, until: dt.date) -> list[Period]
             found.append(Period(label_id, current["start"], end, current["level"], False, current["event"]))
             current = None
 
-    for _, row in events_of(events, label_id).iterrows():
-        if row["date"] > until:
+    for row in events:
+        if row.date > until:
             break
-        event = row["event"]
+        event = row.event
         state = EVENT_STATE[event]
-        date = _date_and_precision(row, "date")
-        level = _level(row)
+        date = row.dated
+        level = row.level
         if event in VALIDITY_EVENTS:
-            start = _date_and_precision(row, "valid_from")
+            start = row.valid_from
             if start.value is None:
                 start = date
             previous_level = current["level"] if current else (found[-1].level if found else None)
@@ -177,12 +207,12 @@ def periods(label_id: str, events: pd.DataFrame, until: dt.date) -> list[Period]
                 cut = running_until if running_until.value is not None and running_until.value < start.value \
                     else start
                 close(cut)
-            current = {"start": start, "until": _date_and_precision(row, "valid_until"),
+            current = {"start": start, "until": row.valid_until,
                        "level": level if level is not None else previous_level, "event": event}
         elif event == Event.LEVEL_CHANGED:
             until_value = current["until"] if current else NO_DATE
-            if _date_and_precision(row, "valid_until").value is not None:
-                until_value = _date_and_precision(row, "valid_until")
+            if row.valid_until.value is not None:
+                until_value = row.valid_until
             close(date)
             current = {"start": date, "until": until_value, "level": level, "event": event}
         elif state is not None and state != LabelState.HELD:

@@ -3,19 +3,21 @@ PY := .venv/bin/python
 YEAR ?= 2017
 DATA ?= data/soissons
 
-.PHONY: help install report check test lint strip bench
+.PHONY: help install report check test test-fast lint strip bench lock
 
 help:
-	@echo "make install   create .venv and install the tool with its test and dev tools"
-	@echo "make report    build the report of DATA=$(DATA) for YEAR=$(YEAR), both editions"
-	@echo "make check     check DATA=$(DATA) and list errors and warnings"
-	@echo "make test      run the test suite"
-	@echo "make lint      ruff on the package, tests and benchmarks"
-	@echo "make strip     remove outputs from the notebooks before committing"
-	@echo "make bench     time the build against plain papermill + nbconvert"
+	@echo "make install    create .venv and install the tool with its test and dev tools (versions of constraints.txt)"
+	@echo "make report     build the report of DATA=$(DATA) for YEAR=$(YEAR), both editions"
+	@echo "make check      check DATA=$(DATA) and list errors and warnings"
+	@echo "make test-fast  the inner loop: every test that builds no whole report and opens no browser (< 1 min)"
+	@echo "make test       the whole test suite, as CI runs it"
+	@echo "make lint       ruff on the package, tests and benchmarks"
+	@echo "make strip      remove outputs from the notebooks before committing"
+	@echo "make bench      time the build against plain papermill + nbconvert, and a town of 20 000 actions"
+	@echo "make lock       pin every dependency again into constraints.txt (from a fresh environment)"
 
 install:
-	python3 -m venv .venv && .venv/bin/pip install -e ".[test,dev]"
+	python3 -m venv .venv && .venv/bin/pip install -c constraints.txt -e ".[test,dev]"
 
 report:
 	.venv/bin/labels-report build --data $(DATA) --year $(YEAR) --edition all
@@ -26,6 +28,9 @@ check:
 test:
 	$(PY) -m pytest
 
+test-fast:
+	$(PY) -m pytest -m "not slow and not browser" -q
+
 lint:
 	.venv/bin/ruff check src tests benchmarks
 
@@ -33,4 +38,13 @@ strip:
 	.venv/bin/nbstripout --keep-id notebooks/*.ipynb
 
 bench:
-	$(PY) benchmarks/bench_build.py --repeat 3
+	$(PY) benchmarks/bench_build.py --repeat 5
+	$(PY) benchmarks/bench_scale.py
+
+lock:
+	rm -rf .lock-venv && python3 -m venv .lock-venv
+	.lock-venv/bin/pip install -q -e ".[test,dev,bench]"
+	(echo "# Every dependency, pinned: what CI installs (pip install -c constraints.txt ...)."; \
+	 echo "# Written by 'make lock' with $$(.lock-venv/bin/python --version); edit pyproject.toml, then run it again."; \
+	 .lock-venv/bin/pip freeze --exclude-editable | grep -v '^labels-report') > constraints.txt
+	rm -rf .lock-venv

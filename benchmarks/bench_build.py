@@ -1,107 +1,126 @@
-"""Time the report build against the plain papermill + nbconvert route.
+"""Time a build of the sample report against the plain papermill + nbconvert route, side by side.
 
-    .venv/bin/python benchmarks/bench_build.py [--repeat 3] [--year 2017]
+    .venv/bin/python benchmarks/bench_build.py [--repeat 5] [--year 2017] [--edition conseil]
 
-Prints wall-clock figures (best of N) and ratios. Both routes execute the same
-chapter notebooks with the same parameters for the council and public
-editions:
+Each route builds the same edition (HTML and PDF) of the sample town from the
+same chapter notebooks, every run in a fresh output folder, the routes taking
+turns so that both see the same machine:
 
-* plain: one papermill call per notebook (a new kernel each), then nbconvert
-  to HTML without code for each executed notebook: what a newcomer would write;
-* labels-report: one kernel per edition handed to papermill for every chapter,
-  editions in parallel, then Pandoc + Typst for one HTML page and one PDF.
+* plain: what a newcomer writes: ``papermill`` (its command line: a new process
+  and a new kernel) for each chapter notebook, then ``jupyter nbconvert --to
+  html --no-input`` and ``--to webpdf --no-input`` for each executed notebook
+  (webpdf prints with the machine's Chromium; ``--to pdf`` would need LaTeX);
+* cold: ``labels-report build --force`` in a new process (kernel started, data
+  read, report computed, chapters executed, HTML and PDF rendered, published);
+* unchanged: ``labels-report build`` again on the published report: it finds
+  the inputs unchanged and does nothing.
 
-This is a benchmark, not a test: nothing asserts on time.
+It prints every time, the medians, and the ratios cold / plain and unchanged /
+cold. This is a benchmark, not a test: nothing asserts on time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "soissons"
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
 
 
-def plain_route(year: int, out: Path, parallel: bool = False) -> None:
-    """One papermill call per notebook (a new kernel each), then nbconvert to HTML without code."""
-    import papermill
-
+def chapters() -> list[Path]:
     from labels_report.core.project import Project
 
     project = Project(ROOT)
-    chapters = [ROOT / c for c in project.chapters(project.config())]
-
-    def one_edition(edition: str) -> None:
-        folder = out / edition
-        folder.mkdir(parents=True)
-        for notebook in chapters:
-            executed = folder / notebook.name
-            papermill.execute_notebook(str(notebook), str(executed), progress_bar=False, kernel_name="python3",
-                                       parameters={"data_dir": str(DATA), "year": year, "edition": edition,
-                                                   "lang": "fr", "output_dir": str(folder)})
-            subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input",
-                            str(executed)], check=True, capture_output=True)
-
-    editions = ("conseil", "public")
-    if parallel:
-        with ThreadPoolExecutor(2) as pool:
-            list(pool.map(one_edition, editions))
-    else:
-        for edition in editions:
-            one_edition(edition)
+    return [ROOT / c for c in project.chapters(project.config())]
 
 
-def our_route(year: int, out: Path) -> None:
-    from labels_report.publish.build import build
+def webpdf_environment(folder: Path) -> dict[str, str] | None:
+    """nbconvert's webpdf prints with Playwright's Chromium; point Playwright at the machine's
+    Chromium (Debian's package) where it looks for its own, instead of downloading one."""
+    if not CHROMIUM.exists():
+        return None
+    listing = subprocess.run([sys.executable, "-m", "playwright", "install", "--dry-run", "chromium"],
+                             capture_output=True, text=True, check=False).stdout
+    match = re.search(r"(chromium_headless_shell-\d+)", listing)
+    if match is None:
+        return None
+    target = folder / match.group(1) / "chrome-headless-shell-linux64" / "chrome-headless-shell"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        target.symlink_to(CHROMIUM)
+    return {**os.environ, "PLAYWRIGHT_BROWSERS_PATH": str(folder)}
 
-    build(DATA, year, editions=["conseil", "public"], engine="pandoc", out=out, project=ROOT)
+
+def plain_route(year: int, edition: str, out: Path, env: dict[str, str] | None) -> None:
+    for notebook in chapters():
+        executed = out / notebook.name
+        subprocess.run([str(BIN / "papermill"), str(notebook), str(executed), "--no-progress-bar", "-k", "python3",
+                        "-p", "data_dir", str(DATA), "-p", "year", str(year), "-p", "edition", edition,
+                        "-p", "lang", "fr", "-p", "output_dir", str(out)],
+                       check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                       check=True, capture_output=True)
+        if env is not None:
+            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "webpdf", "--no-input",
+                            "--WebPDFExporter.disable_sandbox=True", str(executed)],
+                           check=True, capture_output=True, env=env)
 
 
-def best_of(route, year: int, repeat: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory() as tmp:
-            start = time.perf_counter()
-            route(year, Path(tmp))
-            times.append(time.perf_counter() - start)
-    return min(times), times
+def build_command(year: int, edition: str, out: Path, *extra: str) -> list[str]:
+    return [str(BIN / "labels-report"), "build", "--data", str(DATA), "--year", str(year), "--edition", edition,
+            "--engine", "pandoc", "--out", str(out), "--project", str(ROOT), *extra]
+
+
+def timed(action: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--year", type=int, default=2017)
+    parser.add_argument("--edition", default="conseil", choices=["conseil", "public"])
     args = parser.parse_args()
-    routes = {
-        "plain papermill + nbconvert, editions one after another": plain_route,
-        "plain papermill + nbconvert, editions in parallel": lambda y, o: plain_route(y, o, parallel=True),
-        "labels-report build (HTML + PDF, both editions)": our_route,
-    }
-    results = {}
-    for name, route in routes.items():
-        best, times = best_of(route, args.year, args.repeat)
-        results[name] = best
-        print(f"{name:58} best {best:6.2f} s   median {statistics.median(times):6.2f} s   ({args.repeat} runs)")
-    from labels_report.data.load import load_dataset
-
-    load_dataset(DATA)  # imports warmed
-    loads = []
-    for _ in range(max(args.repeat, 5)):
-        start = time.perf_counter()
-        load_dataset(DATA)
-        loads.append(time.perf_counter() - start)
-    print(f"{'reading and checking the sample data (load_dataset)':58} best {min(loads):6.3f} s")
-    ours = results["labels-report build (HTML + PDF, both editions)"]
-    for name, value in results.items():
-        if value is not ours:
-            print(f"ratio {name} / labels-report: {value / ours:4.2f}")
+    times: dict[str, list[float]] = {"plain": [], "cold": [], "unchanged": []}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        env = webpdf_environment(Path(tmp) / "ms-playwright")
+        if env is None:
+            print("Chromium not found: the plain route is timed without its PDF step (webpdf).")
+        for run in range(args.repeat):
+            plain_out, our_out = Path(tmp) / f"plain-{run}", Path(tmp) / f"ours-{run}"
+            plain_out.mkdir()
+            times["plain"].append(timed(partial(plain_route, args.year, args.edition, plain_out, env)))
+            cold = build_command(args.year, args.edition, our_out, "--force")
+            times["cold"].append(timed(partial(subprocess.run, cold, check=True, capture_output=True)))
+            unchanged = build_command(args.year, args.edition, our_out)
+            again = subprocess.run(unchanged, check=True, capture_output=True, text=True)
+            assert "nothing to do" in again.stderr, again.stderr  # the timed run below is the unchanged one
+            times["unchanged"].append(timed(partial(subprocess.run, unchanged, check=True, capture_output=True)))
+            print(f"run {run + 1}: " + "   ".join(f"{k} {v[-1]:6.2f} s" for k, v in times.items()), flush=True)
+            shutil.rmtree(plain_out)
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"\nmedians over {args.repeat} runs, one edition ({args.edition}, {args.year}), HTML + PDF:")
+    labels = {"plain": "plain papermill + nbconvert (html, webpdf)", "cold": "labels-report build, cold",
+              "unchanged": "labels-report build, inputs unchanged"}
+    for name, value in median.items():
+        print(f"  {labels[name]:44} {value:7.2f} s   (best {min(times[name]):.2f} s)")
+    print(f"  ratio cold / plain:       {median['cold'] / median['plain']:.3f}")
+    print(f"  ratio unchanged / cold:   {median['unchanged'] / median['cold']:.3f}")
 
 
 if __name__ == "__main__":

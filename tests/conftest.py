@@ -9,6 +9,16 @@ import pytest
 
 from paths import ROOT, SAMPLE
 
+BUILDING_FIXTURES = {"sample_build", "sample_builds", "twice", "planted_build", "hostile_build", "big_build",
+                     "year_builds"}
+"""Fixtures that build whole reports: a test that uses one is slow (``make test-fast`` leaves it out)."""
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def sample_builds(tmp_path_factory):

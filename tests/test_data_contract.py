@@ -44,8 +44,17 @@ def expected_lines(folder: Path) -> list[str]:
 # -- the corpus ------------------------------------------------------------------------
 
 
-def test_corpus_is_large_enough():
-    assert len(BROKEN_CASES) >= 30
+def test_the_corpus_on_disk_is_the_one_the_generator_declares():
+    """Every mistake make_broken_corpus.py declares has its folder (errors under broken/,
+    warnings under warnings/) with its expected messages, and no folder is left from a removed case."""
+    from make_broken_corpus import CASES, E
+
+    declared_errors = {name for name, (kind, _, _) in CASES.items() if kind == E}
+    assert set(BROKEN_CASES) == declared_errors
+    assert set(WARNING_CASES) == set(CASES) - declared_errors
+    for name in CASES:
+        folder = (BROKEN if name in declared_errors else WARNINGS) / name
+        assert (folder / "expected.txt").read_text("utf-8").strip(), name
 
 
 def test_minimal_data_set_is_clean():
@@ -332,12 +341,27 @@ def test_utf8_bom_and_tab_separated_files(tmp_path):
     assert data.actions["title"].iloc[0] == "Plan « écoles 3.0 »"
 
 
-def test_sample_data_load_the_same_twice():
-    # How fast it loads is measured in benchmarks/bench_build.py, never asserted here.
+def test_the_sample_loads_every_row_and_records_every_file_it_read():
+    """Every data row of every CSV file becomes a row of the data set (counted here with the csv
+    module), and every file read is recorded with its SHA-256. How fast it loads is measured in
+    benchmarks/, never asserted here."""
+    import csv
+
     sample = ROOT / "data" / "soissons"
-    first, second = load_dataset(sample), load_dataset(sample)
-    assert second.town.slug == "soissons" and len(second.labels) == 5
-    assert first.sources == second.sources
+    data = load_dataset(sample)
+    frames = {"labels": data.labels, "label_events": data.events, "actions": data.actions,
+              "action_years": data.action_years}
+    for name, table in TABLES.items():
+        with (sample / table.file).open(encoding="utf-8", newline="") as handle:
+            rows = [row for row in csv.DictReader(handle) if any(value.strip() for value in row.values())]
+        assert len(frames[name]) == len(rows) > 0, name
+        assert list(frames[name][table.key[0] if table.key else "label_id"]) == \
+            [row[table.key[0] if table.key else "label_id"] for row in rows], name
+    on_disk = {p.name for p in sample.glob("*.csv")} | {"town.yml"} | \
+        {p.relative_to(sample).as_posix() for p in (sample / "texts").rglob("*.md")}
+    assert set(data.sources) == on_disk
+    for name, digest in data.sources.items():
+        assert digest == hashlib.sha256((sample / name).read_bytes()).hexdigest(), name
 
 
 # -- the workbook template ---------------------------------------------------------------

@@ -54,6 +54,7 @@ def test_the_generator_covers_the_unusual_cases(towns):
     assert any(len(word) >= 200 for word in texts.split())  # a URL pasted in a name: 200 characters, no space
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("shape", "seed"), CASES, ids=[f"{s or 'random'}-{n}" for s, n in CASES])
 def test_generated_town_is_valid_and_every_chapter_renders(shape, seed, towns, tmp_path):
     town = towns[(shape, seed)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import stat
@@ -71,6 +73,7 @@ else:
 """
 
 
+@pytest.mark.slow
 def test_quarto_engine_renders_the_executed_notebooks_without_running_them_again(tmp_path, monkeypatch):
     from labels_report.publish.build import build
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 import re
 
@@ -30,6 +32,7 @@ def test_french_excel_csv_and_workbook_give_the_same_report_figures(tmp_path):
     assert figures["utf8"][0]["budget_planned"] > 0, "the comparison covers real amounts"
 
 
+@pytest.mark.slow
 def test_report_built_from_the_template_a_clerk_filled(tmp_path):
     from openpyxl import load_workbook
 

@@ -38,9 +38,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
-
-import pandera.pandas as pa
+from typing import Any, Literal
 
 from labels_report.core.text import normalise_word
 from labels_report.core.vocab import StrEnum
@@ -273,13 +271,18 @@ META_COLUMNS = ("_row", "_file", "_sheet")
 
 @dataclass(frozen=True)
 class TableRules:
-    schema: pa.DataFrameSchema
+    schema: Any
+    """A ``pandera.pandas.DataFrameSchema``."""
     codes: dict[tuple[str, int], str] = field(default_factory=dict)
     """(column, check number) -> issue code."""
 
 
 def _rules(table: Table) -> TableRules:
-    checks: dict[str, list[tuple[str, pa.Check]]] = {c.name: [] for c in table.columns}
+    # pandera is imported when a table is first checked: a chapter kernel that is handed a
+    # computed report never checks one, and starts sooner without it.
+    import pandera.pandas as pa
+
+    checks: dict[str, list[tuple[str, Any]]] = {c.name: [] for c in table.columns}
     unique: dict[str, bool] = {}
     if table.name == "labels":
         checks["label_id"].append(("label_id_format", pa.Check.str_matches(LABEL_ID_PATTERN)))

@@ -80,9 +80,9 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
     """Build the report of ``year`` for each edition and language, and publish them all, or none.
 
     A report whose inputs are those of the one already published is not built
-    again (``force=True`` rebuilds). ``kernels``: chapter kernels the caller
-    started (:func:`~labels_report.publish.kernel.start_kernels`) and shuts down;
-    by default the build starts its own. Raises `DataError` (nothing written)
+    again (``force=True`` rebuilds). ``kernels``: chapter kernels already started
+    (:func:`~labels_report.publish.kernel.start_kernels`), which the build stops
+    as soon as it no longer needs them; by default it starts its own. Raises `DataError` (nothing written)
     when the data hold errors, `NotebookExecutionError` when a chapter fails,
     `RenderError` when an engine fails; nothing is published then.
     """
@@ -103,7 +103,6 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
             return [_unchanged(folder, say) for folder in folders]
 
     (out_root / BUILDS).mkdir(parents=True, exist_ok=True)
-    owned = not kernels
     if not kernels:
         kernels = start_kernels(kernels_for(len(editions) * (len(langs) if langs else 1)), proj.root, proj.fonts_dir)
     try:
@@ -115,7 +114,7 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
         free: queue.Queue[ChapterKernel] = queue.Queue()
         for kernel in kernels:
             free.put(kernel)
-        context = _Context(proj, data, digest, chosen, out_root, say, force, keep_notebooks)
+        context = _Context(proj, data, digest, chosen, out_root, say, force, keep_notebooks, _Countdown(len(runs)))
         with ThreadPoolExecutor(max_workers=len(kernels)) as pool:
             futures = [pool.submit(_with_kernel, free, context, params) for params in runs]
             outcomes = [(f.result() if f.exception() is None else f.exception()) for f in futures]
@@ -139,9 +138,8 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
                 results.append(item)
         return results
     finally:
-        if owned:
-            for kernel in kernels:
-                kernel.shutdown()
+        for kernel in kernels:
+            kernel.shutdown()
         _remove_empty(out_root / STAGING)
 
 
@@ -155,6 +153,22 @@ class _Context:
     say: Progress
     force: bool
     keep_notebooks: bool
+    waiting: _Countdown
+    """Runs not started yet: a kernel that finishes its chapters when none is left is stopped."""
+
+
+class _Countdown:
+    def __init__(self, count: int):
+        self._count = count
+        self._lock = threading.Lock()
+
+    def take(self) -> None:
+        with self._lock:
+            self._count -= 1
+
+    def empty(self) -> bool:
+        with self._lock:
+            return self._count <= 0
 
 
 @dataclass(frozen=True)
@@ -167,6 +181,7 @@ class _Staged:
 
 def _with_kernel(free: queue.Queue[ChapterKernel], context: _Context, params: ReportParams) -> _Staged | BuildResult:
     kernel = free.get()
+    context.waiting.take()
     try:
         return build_one(context, params, kernel)
     finally:
@@ -249,6 +264,8 @@ def build_one(context: _Context, params: ReportParams, kernel: ChapterKernel) ->
         executed = execute_chapters(kernel, notebooks, parameters, keep=build_dir,
                                     progress=lambda i, n, nb: tell(f"chapter {i}/{n}: {nb.stem}"))
         timings["execute"] = time.perf_counter() - step
+        if context.waiting.empty():
+            kernel.release()  # its last chapters are done: it stops while the report renders
         exports.result()
     chapters = [chapter.write(build_dir) for chapter in executed] \
         if context.engine.needs_notebooks or context.keep_notebooks else []

@@ -14,9 +14,11 @@ command can start kernels before it loads anything heavy.
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from jupyter_client import KernelManager
 
 KERNEL = "python3"
 STARTUP_TIMEOUT = 120
+POLL = 0.2
+"""Seconds between two looks at a kernel that has not answered yet (is it alive, stopped?)."""
 # Between chapters: figures closed, matplotlib's settings back to their defaults, and
 # every name a chapter defined forgotten (IPython's reset, without the full garbage
 # collection of %reset, which costs more than a small chapter).
@@ -51,7 +55,8 @@ class ChapterKernel:
     (:func:`labels_report.publish.execute.execute_chapters` runs them).
 
     ``start()`` returns at once; the kernel starts and imports the package in a
-    background thread, and the first use waits for it.
+    background thread, and the first use waits for it. ``shutdown()`` does not
+    wait for a kernel still starting: it stops it where it is.
     """
 
     def __init__(self, cwd: Path, warm_up: str = ""):
@@ -62,25 +67,29 @@ class ChapterKernel:
         self._ready = threading.Event()
         self._failure: BaseException | None = None
         self._sockets: Path | None = None
-        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._stopped = threading.Event()
         self.last_notebook: Any = None
         """The notebook papermill is executing or executed last (kept when a chapter fails)."""
 
     # -- life ---------------------------------------------------------------------
     def start(self) -> ChapterKernel:
-        self._thread = threading.Thread(target=self._boot, name="labels-report-kernel", daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._boot, name="labels-report-kernel", daemon=True).start()
         return self
 
     def _boot(self) -> None:
         try:
-            # IPC sockets (no TCP port open on the machine), in a short folder: a socket
-            # path longer than 107 bytes is refused by the system.
-            self._sockets = Path(tempfile.mkdtemp(prefix="lr-"))
-            self.km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "k"))
-            self.km.start_kernel(cwd=str(self.cwd), extra_arguments=KERNEL_ARGUMENTS)
-            self.kc = self.km.client()
-            self.kc.start_channels()
+            with self._lock:
+                if self._cancelled:
+                    raise KernelFailure("stopped before it started")
+                # IPC sockets (no TCP port open on the machine), in a short folder: a socket
+                # path longer than 107 bytes is refused by the system.
+                self._sockets = Path(tempfile.mkdtemp(prefix="lr-"))
+                self.km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "k"))
+                self.km.start_kernel(cwd=str(self.cwd), extra_arguments=KERNEL_ARGUMENTS)
+                self.kc = self.km.client()
+                self.kc.start_channels()
             self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
             self.kc.allow_stdin = False
             self.run(_SETUP + self._warm_up)
@@ -97,15 +106,27 @@ class ChapterKernel:
         return self
 
     def shutdown(self) -> None:
-        self._ready.wait()
+        """Stop the kernel, now, whatever it is doing (once: later calls wait for the first)."""
+        with self._lock:
+            first = not self._cancelled
+            self._cancelled = True
+        if not first:
+            self._stopped.wait()
+            return
         try:
-            if self.kc is not None:
-                self.kc.stop_channels()
             if self.km is not None and self.km.has_kernel:
                 self.km.shutdown_kernel(now=True)
+            self._ready.wait()  # a boot still waiting for the kernel sees it gone
+            if self.kc is not None:
+                self.kc.stop_channels()
         finally:
             if self._sockets is not None:
                 shutil.rmtree(self._sockets, ignore_errors=True)
+            self._stopped.set()
+
+    def release(self) -> None:
+        """Stop the kernel in the background: it has run its last chapter."""
+        threading.Thread(target=self.shutdown, name="labels-report-kernel-stop", daemon=True).start()
 
     def __enter__(self) -> ChapterKernel:
         return self
@@ -113,11 +134,28 @@ class ChapterKernel:
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
 
+    def alive(self) -> bool:
+        return self.km is not None and self.km.is_alive()
+
     # -- requests -----------------------------------------------------------------
     def run(self, code: str, timeout: float = STARTUP_TIMEOUT) -> None:
-        """Run ``code`` in the kernel (not a chapter: the package's own requests)."""
-        reply = self.kc.execute_interactive(code, timeout=timeout, store_history=False,
-                                            allow_stdin=False, output_hook=lambda _message: None)
+        """Run ``code`` in the kernel (not a chapter: the package's own requests). Raises
+        `KernelFailure` if the code fails, the kernel dies or is stopped, or time runs out."""
+        msg_id = self.kc.execute(code, silent=False, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._cancelled:
+                raise KernelFailure("the kernel was stopped")
+            try:
+                reply = self.kc.get_shell_msg(timeout=POLL)
+            except queue.Empty:
+                if not self.alive():
+                    raise KernelFailure("the kernel died") from None
+                if time.monotonic() > deadline:
+                    raise KernelFailure(f"no answer from the kernel within {timeout:.0f} s") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         content = reply["content"]
         if content["status"] != "ok":
             raise KernelFailure(f"{content.get('ename')}: {content.get('evalue')}")

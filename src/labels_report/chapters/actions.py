@@ -51,8 +51,7 @@ def budget_columns(first: Col) -> list[Col]:
 AXIS_COLUMNS = [
     Col("col.axis", tb.text("axis", ""), 22),
     Col("col.actions", tb.number("actions"), 9, "r"),
-    *[Col(f"col.status.{s}", tb.number(s), 9, "r") for s in ("done", "in_progress", "planned")],
-    Col("col.other_statuses", lambda cat, row: cat.number(int(row["paused"]) + int(row["abandoned"])), 9, "r"),
+    *tb.status_columns(9),
     Col("col.planned", tb.money("budget_planned", short=True), 11, "r"),
     Col("col.spent", tb.money("budget_spent", short=True), 11, "r"),
 ]

@@ -17,7 +17,7 @@ from labels_report.chapters import markdown as md
 from labels_report.chapters.markdown import Md
 from labels_report.core.dates import parse_iso
 from labels_report.core.i18n import Catalogue
-from labels_report.data.vocabulary import LabelState
+from labels_report.data.vocabulary import ActionStatus, LabelState
 
 DASH = "–"
 
@@ -100,6 +100,18 @@ def level(column: str, unit_column: str = "level_unit", state_column: str | None
         value = None if missing(row[column]) else int(row[column])
         return level_words(cat, "" if missing(row[unit_column]) else str(row[unit_column]), value)
     return cell
+
+
+SHOWN_STATUSES = (ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.PLANNED)
+"""Statuses a table gives a column each; the others share one ("autres")."""
+OTHER_STATUSES = tuple(status for status in ActionStatus if status not in SHOWN_STATUSES)
+
+
+def status_columns(width: int) -> list[Col]:
+    """A column per main action status, then one for the others, from a table's status counts."""
+    return [*[Col(f"col.status.{s}", number(s), width, "r") for s in SHOWN_STATUSES],
+            Col("col.other_statuses", lambda cat, row: cat.number(sum(int(row[s]) for s in OTHER_STATUSES)),
+                9, "r")]
 
 
 def render(cat: Catalogue, frame: pd.DataFrame, columns: Sequence[Col], caption: str,

@@ -54,8 +54,7 @@ MULTI_YEAR_COLUMNS = [
     Col("col.year", lambda cat, row: str(int(row["year"])), 8),
     Col("col.labels_held", tb.number("labels_held"), 10, "r"),
     Col("col.actions", tb.number("actions"), 8, "r"),
-    *[Col(f"col.status.{s}", tb.number(s), 8, "r") for s in ("done", "in_progress", "planned")],
-    Col("col.other_statuses", lambda cat, row: cat.number(int(row["paused"]) + int(row["abandoned"])), 9, "r"),
+    *tb.status_columns(8),
     Col("col.budget_planned", tb.money("budget_planned", short=True), 12, "r"),
     Col("col.budget_spent", tb.money("budget_spent", short=True), 12, "r"),
 ]
@@ -121,7 +120,7 @@ def year_over_year(ch: Chapter) -> Md:
     shown = years.tail(CHART_YEARS)  # the most recent years; the table holds them all
     first = int(shown["year"].min())
     years = shown
-    statuses = [s for s in ActionStatus if years[s].sum() > 0] or ["in_progress"]
+    statuses = [s for s in ActionStatus if years[s].sum() > 0] or [ActionStatus.IN_PROGRESS]
     charts.years_overview(
         [int(y) for y in years["year"]],
         {ch.t("col.budget_planned"): [None if tb.missing(v) else float(v) for v in years["budget_planned"]],

@@ -261,9 +261,6 @@ file name (``Château Thierry`` -> ``chateau-thierry``)."""
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 TEXTS_FOLDER = "texts"
 
-INTERNAL_SUFFIXES = ("_precision",)
-META_COLUMNS = ("_row", "_file", "_sheet")
-"""Added to every table: the clerk's row number, the file and the sheet it came from."""
 
 
 # -- pandera schemas: rules within one table ---------------------------------------

@@ -32,8 +32,6 @@ EVENT_STATE: dict[Event, LabelState | None] = {
 VALIDITY_EVENTS = (Event.AWARDED, Event.RENEWED)
 """Events that open a period of validity."""
 
-ENDED_STATES = (LabelState.SUSPENDED, LabelState.WITHDRAWN, LabelState.EXPIRED)
-"""States in which a label was held and is no longer."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
 
-from labels_report.core.dates import iso, year_end
+from labels_report.core.dates import iso, precision_of, year_end
 from labels_report.core.vocab import StrEnum
 from labels_report.data.issues import issues_frame
 from labels_report.data.vocabulary import ActionStatus, BudgetKind
@@ -145,7 +145,7 @@ def actions(report: Report) -> pd.DataFrame:
         row["labels"] = ";".join(a["labels"])
         row["partners"] = ";".join(a["partners"])
         for column in ("start_date", "end_date"):
-            row[column] = iso(_date(a.get(column)), a.get(f"{column}_precision") or "day")
+            row[column] = iso(_date(a.get(column)), precision_of(a.get(f"{column}_precision")))
         if not public:
             row["comment"] = a.get("comment", "")
         rows.append(row)

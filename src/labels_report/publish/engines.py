@@ -46,7 +46,6 @@ class RenderJob:
 @dataclass(frozen=True)
 class Engine:
     name: str
-    describe: str
     available: Callable[[], bool]
     render: Callable[[RenderJob, Sequence[str], Callable[[str], None]], dict[str, Path]]
     version: Callable[[], str]
@@ -112,8 +111,8 @@ _QUARTO_MISSING = ("The Quarto engine was asked for, but the `quarto` command is
                    "install Quarto (https://quarto.org) or use --engine pandoc.")
 
 ENGINES: dict[str, Engine] = {
-    "pandoc": Engine("pandoc", "Pandoc + Typst (built in)", lambda: True, _pandoc_render, pandoc_version),
-    "quarto": Engine("quarto", "Quarto", lambda: shutil.which("quarto") is not None, _quarto_render,
+    "pandoc": Engine("pandoc", lambda: True, _pandoc_render, pandoc_version),
+    "quarto": Engine("quarto", lambda: shutil.which("quarto") is not None, _quarto_render,
                      quarto_version, needs_notebooks=True),
 }
 

@@ -50,7 +50,7 @@ def test_quarto_engine_without_quarto_is_one_clear_sentence(tmp_path, monkeypatc
         pytest.skip("Quarto is installed here")
     result = run("build", "--data", str(SAMPLE), "--year", "2017", "--engine", "quarto", "--out", str(tmp_path))
     assert result.returncode == 2
-    assert "quarto" in result.stderr and "not installed" in result.stderr
+    assert "« quarto » n'est pas installée" in result.stderr and "Rien n'a été publié." in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not any(tmp_path.iterdir())
@@ -89,10 +89,11 @@ def test_failing_chapter_publishes_nothing_and_keeps_the_notebook(tmp_path, proj
     result = run("build", "--project", str(project_copy), "--data", str(SAMPLE), "--year", "2017",
                  "--out", str(out), "--engine", "pandoc", cwd=tmp_path)
     assert result.returncode == 1
-    assert "02-labels.ipynb" in result.stderr and "KeyError" in result.stderr and "cell 2" in result.stderr
-    assert "Nothing was published" in result.stderr
-    kept = list((out / ".build").glob("*/02-labels.ipynb"))
-    assert kept, "the partly executed notebook is kept"
+    assert "le chapitre 02-labels.ipynb a échoué (cellule 2) : KeyError" in result.stderr
+    assert "Rien n'a été publié." in result.stderr
+    kept = list((out / ".failed").glob("*/02-labels.ipynb"))
+    assert kept and str(kept[0]) in result.stderr, "the partly executed notebook is kept, and said where"
+    assert not (out / ".build").exists() and not (out / ".staging").exists(), "nothing else is left"
     assert snapshot(out / "soissons") == before
 
 

@@ -1,31 +1,38 @@
 """The ``labels-report`` command: it parses arguments and calls the package.
 
 Exit codes: 0 done; 2 the input data or the parameters are wrong (nothing was
-written); 1 a chapter or an engine failed (nothing was published). A data
-error is shown as a table, without a traceback; anything unexpected is a bug
-and keeps its traceback.
+written); 1 a chapter, an engine or the disk failed (nothing was published);
+130 interrupted (Ctrl-C, or a request to stop: nothing was published). Errors
+are worded in the user's language (French unless ``--lang en`` or an English
+locale), a data error as a table, without a traceback; anything unexpected is
+a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
 import shutil
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from labels_report import __version__
 from labels_report.core.errors import (
+    BuildInterrupted,
     DataError,
     EngineUnavailableError,
     LabelsReportError,
     NotebookExecutionError,
     ParameterError,
     ProjectNotFoundError,
-    RenderError,
 )
+from labels_report.core.i18n import catalogue
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 DESCRIPTION = """\
 Build a town's annual labels report: a PDF for the town council and a web page
@@ -206,30 +213,125 @@ def _cmd_init(args: argparse.Namespace) -> int:
 COMMANDS = {"build": _cmd_build, "check": _cmd_check, "template": _cmd_template, "init": _cmd_init}
 
 
+# argparse's own messages, by the text argparse asks gettext for, and their catalogue key.
+ARGPARSE_MESSAGES = {
+    "usage: ": "argparse.usage",
+    "positional arguments": "argparse.positionals",
+    "options": "argparse.options",
+    "show this help message and exit": "argparse.help",
+    "show program's version number and exit": "argparse.version",
+    "%(prog)s: error: %(message)s\n": "argparse.error",
+    "the following arguments are required: %s": "argparse.required",
+    "unrecognized arguments: %s": "argparse.unrecognized",
+    "invalid choice: %(value)r (choose from %(choices)s)": "argparse.invalid_choice",
+    "argument %(argument_name)s: %(message)s": "argparse.argument",
+    "expected one argument": "argparse.expected_one",
+    "invalid %(type)s value: %(value)r": "argparse.invalid_value",
+    "ambiguous option: %(option)s could match %(matches)s": "argparse.ambiguous",
+    "not allowed with argument %s": "argparse.not_allowed",
+}
+
+
+def message_language(argv: list[str], environ: dict[str, str] | None = None) -> str:
+    """The language of the command's own messages: ``--lang en`` when given, else English when
+    the locale says so (``LANG=en_GB.UTF-8``), else French."""
+    for index, word in enumerate(argv):
+        value = word.split("=", 1)[1] if word.startswith("--lang=") else \
+            argv[index + 1] if word == "--lang" and index + 1 < len(argv) else None
+        if value in ("fr", "en"):
+            return value
+    environ = os.environ if environ is None else environ
+    locale = next((environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(k)), "")
+    return "en" if locale.lower().startswith("en") else "fr"
+
+
+@contextlib.contextmanager
+def argparse_in(lang: str) -> Iterator[None]:
+    """argparse speaking ``lang``: its messages go through gettext, looked up when they are
+    written; they are taken from the catalogue while the command parses its arguments."""
+    cat = catalogue(lang)
+
+    def translate(text: str) -> str:
+        key = ARGPARSE_MESSAGES.get(text)
+        return cat.text(key) if key else text
+
+    def translate_plural(singular: str, plural: str, count: int) -> str:
+        return translate(singular if count == 1 else plural)
+
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = translate, translate_plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def describe(error: LabelsReportError, lang: str) -> str:
+    """The error as one sentence in ``lang``."""
+    cat = catalogue(lang)
+    key = f"error.{error.code}"
+    if not cat.has(key):
+        return cat.text("error.unexpected", detail=str(error))
+    return cat.text(key, **{name: "" if value is None else value for name, value in error.params.items()})
+
+
+# What each kind of error means for the exit code: the input is wrong (2), or the build failed (1).
+BAD_INPUT = (DataError, ParameterError, ProjectNotFoundError, EngineUnavailableError)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = message_language(argv)
+    with argparse_in(lang):
+        parser = _parser()
+        args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT
-    lang = getattr(args, "lang", None) if getattr(args, "lang", None) in ("fr", "en") else "fr"
+    cat = catalogue(lang)
     try:
-        return COMMANDS[args.command](args)
+        with _stop_on_terminate():
+            return COMMANDS[args.command](args)
     except DataError as error:
         _print_issues(error.issues, lang)
+        if args.command == "build":
+            print(cat.text("build.nothing_published"), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ParameterError, ProjectNotFoundError, EngineUnavailableError) as error:
-        print(f"labels-report: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except (KeyboardInterrupt, BuildInterrupted):
+        print(f"labels-report : {describe(BuildInterrupted(), lang)}. {cat.text('build.nothing_published')}",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     except NotebookExecutionError as error:
-        print(f"labels-report: chapter {error.notebook} failed at cell {error.cell_index}: "
-              f"{error.ename}: {error.evalue}\n{error.traceback}\n"
-              f"The partly executed notebook is kept for inspection: {error.executed_path}\n"
-              "Nothing was published.", file=sys.stderr)
+        print(f"labels-report : {describe(error, lang)}\n{error.traceback}\n"
+              f"{cat.text('build.kept_notebook', path=error.executed_path)}\n{cat.text('build.nothing_published')}",
+              file=sys.stderr)
         return EXIT_FAILED
-    except (RenderError, LabelsReportError) as error:
-        print(f"labels-report: {error}\nNothing was published.", file=sys.stderr)
-        return EXIT_FAILED
+    except LabelsReportError as error:
+        ending = f" {cat.text('build.nothing_published')}" if args.command == "build" else ""
+        print(f"labels-report : {describe(error, lang)}.{ending}", file=sys.stderr)
+        return EXIT_BAD_INPUT if isinstance(error, BAD_INPUT) or error.code in BAD_OUTPUT else EXIT_FAILED
+
+
+BAD_OUTPUT = ("output_not_a_folder", "output_not_writable", "name_too_long")
+"""Output errors that are the parameters' fault (exit code 2), not the build's."""
+
+
+@contextlib.contextmanager
+def _stop_on_terminate() -> Iterator[None]:
+    """A termination request (SIGTERM, as a system stopping the command sends) is handled like
+    Ctrl-C: the build stops, publishes nothing, cleans up."""
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ from dateutil.relativedelta import relativedelta
 from labels_report.core.vocab import StrEnum
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""The years a report may speak of: a date typed outside them (``9999`` for "no end") is a mistake."""
+
+
 class DatePrecision(StrEnum):
     """How finely a date is known."""
 

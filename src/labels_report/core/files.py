@@ -21,6 +21,10 @@ def sha256_file(path: Path | str) -> str:
     return digest.hexdigest()
 
 
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def remembered_sha256(path: Path) -> str:
     """A file's SHA-256, remembered in this process while its size and modification time stay the same."""
     stat = path.stat()

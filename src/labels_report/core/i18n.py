@@ -100,7 +100,7 @@ def _fill(template: str, params: dict[str, object]) -> str:
 def catalogue(lang: str) -> Catalogue:
     """The catalogue of ``lang``: every ``messages/<lang>/*.yml`` file, merged."""
     if lang not in LOCALES:
-        raise ParameterError(f"unknown language {lang!r}; expected one of {', '.join(LOCALES)}")
+        raise ParameterError("lang_unknown", value=lang, expected=", ".join(LOCALES))
     messages: dict[str, Any] = {}
     folder = resources.files("labels_report").joinpath("messages", lang)
     for part in sorted(folder.iterdir(), key=lambda p: p.name):

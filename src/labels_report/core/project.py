@@ -36,9 +36,7 @@ def find_project(start: Path | str | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / CONFIG).is_file():
             return folder
-    raise ProjectNotFoundError(
-        f"no report project found: neither {here} nor any folder above it holds {CONFIG} "
-        "(run the command inside the project, or give --project DIR)")
+    raise ProjectNotFoundError("project_not_found", folder=str(here), config=CONFIG)
 
 
 def resolve_path(path: Path | str, root: Path) -> Path:
@@ -82,7 +80,7 @@ class Project:
         with path.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle) or {}
         if not isinstance(data, dict):
-            raise ProjectNotFoundError(f"{path} is not a YAML mapping")
+            raise ProjectNotFoundError("project_config_invalid", path=str(path))
         return data
 
     def chapters(self, config: dict[str, Any]) -> list[Path]:

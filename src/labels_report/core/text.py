@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -21,6 +22,39 @@ def normalise_word(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", folded).strip()
 
 
-def slugify(name: str) -> str:
-    """``"Villers-Cotterêts"`` -> ``"villers-cotterets"``: a name made safe for a file name and a URL."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+SLUG_LENGTH = 60
+"""A slug names folders and files (``rapport-labels-<slug>-<year>.pdf``): kept well below the
+255 bytes a file name may have."""
+
+
+def slugify(name: str, limit: int = SLUG_LENGTH) -> str:
+    """``"Villers-Cotterêts"`` -> ``"villers-cotterets"``: a name made safe for a file name and a URL.
+    A longer one is cut, and ends with a digest of the whole so that two long names stay apart."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+    if len(slug) <= limit:
+        return slug
+    digest = hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8]
+    return f"{slug[:limit - 9].rstrip('-')}-{digest}"
+
+
+# C0 controls but tab and line ends, DEL, C1 controls, and the two non-characters XML refuses:
+# invisible in a cell, and refused by the spreadsheet and PDF writers.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def has_controls(text: str) -> bool:
+    return _CONTROLS.search(text) is not None
+
+
+def without_controls(text: str) -> str:
+    """``text`` without its control characters (a form feed pasted from a word processor...)."""
+    return _CONTROLS.sub("", text)
+
+
+def show_controls(text: str) -> str:
+    """``text`` with each control character made visible (U+240C "␌" for a form feed), for a message."""
+    def visible(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else f"<U+{code:04X}>"
+
+    return _CONTROLS.sub(visible, text)

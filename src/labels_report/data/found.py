@@ -9,6 +9,7 @@ import pandas as pd
 from labels_report.core.errors import Issue
 from labels_report.data.contract import TABLES
 from labels_report.data.dataset import Town
+from labels_report.data.folder import MAX_FILE_BYTES, DataFolder, Outside, TooLarge
 from labels_report.data.reading import RawTable
 
 
@@ -16,6 +17,7 @@ from labels_report.data.reading import RawTable
 class Found:
     """Everything one pass over a folder found."""
 
+    folder: DataFolder
     issues: list[Issue] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -37,3 +39,23 @@ class Found:
         if raw is None:
             return TABLES[table].file
         return raw.file + (f" [{raw.sheet}]" if raw.sheet else "")
+
+    def read(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes | None:
+        """The bytes of a file of the data folder, or None with the issue that says why
+        (it leads outside the folder, it is too large, it cannot be read)."""
+        try:
+            return self.folder.read(rel, limit)
+        except Outside as outside:
+            self.issues.append(Issue("error", "file_outside_folder", rel, value=outside.target))
+        except TooLarge as large:
+            self.issues.append(Issue("error", "file_too_large", rel, value=rel,
+                                     params={"size": _megabytes(large.size), "limit": _megabytes(large.limit)}))
+        except OSError as error:
+            self.issues.append(Issue("error", "file_unreadable", rel, value=rel,
+                                     params={"reason": error.strerror or type(error).__name__}))
+        return None
+
+
+def _megabytes(size: int) -> int:
+    """A size in whole megabytes, rounded up (the messages say "Mo"/"MB")."""
+    return -(-size // 2**20)

@@ -19,8 +19,12 @@ VALUE_WIDTH = 30
 
 
 def message(issue: Issue, lang: str = "fr") -> str:
-    """The explanation of ``issue`` in ``lang`` (what was expected)."""
-    return catalogue(lang).text(f"issue.{issue.code}", **{"value": issue.value or "", **issue.params})
+    """The explanation of ``issue`` in ``lang`` (what was expected). Large whole numbers (limits,
+    lengths) are written the language's way: "250 000"."""
+    cat = catalogue(lang)
+    params = {key: cat.number(value) if isinstance(value, int) and not isinstance(value, bool) and value >= 10_000
+              else value for key, value in issue.params.items()}
+    return cat.text(f"issue.{issue.code}", **{"value": issue.value or "", **params})
 
 
 def location(issue: Issue, lang: str = "fr") -> str:

@@ -20,11 +20,13 @@ import numpy as np
 import pandas as pd
 
 from labels_report.core.errors import DataError, Issue
-from labels_report.core.files import sha256_file
+from labels_report.core.files import sha256_bytes
 from labels_report.core.i18n import catalogue
+from labels_report.core.text import has_controls, show_controls, without_controls
 from labels_report.data.checks import check_tables, cross_check, load_warnings, raw_html
 from labels_report.data.contract import TABLES, TEXTS_FOLDER, VOCABULARIES, Column, Table
 from labels_report.data.dataset import Dataset
+from labels_report.data.folder import MAX_TEXT_BYTES, DataFolder, Entry
 from labels_report.data.found import Found
 from labels_report.data.reading import (
     CellError,
@@ -64,7 +66,7 @@ def load(data_dir: Path, lang: str = "fr") -> tuple[Dataset | None, list[Issue]]
     catalogue(lang)  # an unknown language is a parameter error, raised before any reading
     if not data_dir.is_dir():
         return None, [Issue("error", "folder_missing", str(data_dir), value=str(data_dir))]
-    found = Found()
+    found = Found(DataFolder(data_dir))
     workbook = _read_tables(data_dir, found)
     read_town(data_dir, workbook, found)
     _type_tables(found, lang)
@@ -94,40 +96,52 @@ def load(data_dir: Path, lang: str = "fr") -> tuple[Dataset | None, list[Issue]]
 
 def _read_tables(data_dir: Path, found: Found) -> Workbook | None:
     """The four tables, from the CSV files or from the one workbook."""
-    # "~$x.xlsx" is the lock file Excel leaves beside an open workbook
-    files = {p.name.lower(): p for p in sorted(data_dir.iterdir())
-             if p.is_file() and not p.name.startswith((".", "~$"))}
-    books = [p for name, p in files.items() if name.endswith(".xlsx")]
+    # A name that leads outside the data folder is an error, whatever it is called.
+    files: dict[str, Entry] = {}
+    for entry in found.folder.entries():
+        if entry.kind == "outside":
+            found.issues.append(Issue("error", "file_outside_folder", entry.name, value=entry.target))
+        elif entry.kind == "file":
+            files[entry.name.lower()] = entry
+    books = [e for name, e in files.items() if name.endswith(".xlsx")]
     table_files = {t.file: t for t in TABLES.values()}
-    csvs = [p for name, p in files.items() if name in table_files]
-    for name, path in files.items():
+    csvs = [e for name, e in files.items() if name in table_files]
+    for name, entry in files.items():
         if name.endswith(".csv") and name not in table_files:
-            found.issues.append(Issue("warning", "file_unknown", path.name, value=path.name,
+            found.issues.append(Issue("warning", "file_unknown", entry.name, value=entry.name,
                                       params={"expected": ", ".join(table_files)}))
         elif name.endswith(UNSUPPORTED_SUFFIXES):
-            found.issues.append(Issue("warning", "file_unsupported", path.name, value=path.name))
+            found.issues.append(Issue("warning", "file_unsupported", entry.name, value=entry.name))
     if len(books) > 1 or (books and csvs):
-        names = ", ".join(p.name for p in [*books, *csvs])
+        names = ", ".join(e.name for e in [*books, *csvs])
         found.issues.append(Issue("error", "source_ambiguous", books[0].name, value=names))
         found.workbook_unread = True
         return None
     if books:
-        book_path = books[0]
-        found.sources[book_path.name] = sha256_file(book_path)
-        workbook, issues = read_workbook(book_path, book_path.name)
+        book = books[0]
+        data = found.read(book.rel)
+        if data is None:
+            found.workbook_unread = True
+            return None
+        found.sources[book.name] = sha256_bytes(data)
+        workbook, issues = read_workbook(data, book.name)
         found.issues += issues
         if workbook is not None:
             found.raws.update(workbook.tables)
         found.workbook_unread = workbook is None
         return workbook
     for table in TABLES.values():
-        path = files.get(table.file)
-        if path is None:
-            found.issues.append(Issue("error", "file_missing", table.file, value=table.file,
-                                      params={"expected": ", ".join(table.column_names)}))
+        entry = files.get(table.file)
+        if entry is None:
+            if not any(i.file.lower() == table.file and i.code == "file_outside_folder" for i in found.issues):
+                found.issues.append(Issue("error", "file_missing", table.file, value=table.file,
+                                          params={"expected": ", ".join(table.column_names)}))
             continue
-        found.sources[path.name] = sha256_file(path)
-        raw, issues = read_csv(path, path.name, table)
+        data = found.read(entry.rel)
+        if data is None:
+            continue
+        found.sources[entry.name] = sha256_bytes(data)
+        raw, issues = read_csv(data, entry.name, table)
         found.issues += issues
         if raw is not None:
             found.raws[table.name] = raw
@@ -247,39 +261,51 @@ def _frame(table: Table, values: dict[str, list[object]], precisions: dict[str, 
 
 
 def _read_texts(data_dir: Path, found: Found) -> None:
-    folder = data_dir / TEXTS_FOLDER
-    if not folder.is_dir():
+    folder = found.folder.entry(TEXTS_FOLDER)
+    if folder.kind == "outside":
+        found.issues.append(Issue("error", "file_outside_folder", TEXTS_FOLDER, value=folder.target))
+        return
+    if folder.kind != "folder":
         return
     label_ids = set(found.frames["labels"]["label_id"]) if found.complete("labels") else None
-    for entry in sorted(folder.iterdir()):
-        rel = f"{TEXTS_FOLDER}/{entry.name}"
-        if entry.name.startswith("."):
+    for entry in found.folder.entries(TEXTS_FOLDER):
+        rel = entry.rel
+        if entry.kind == "outside":
+            found.issues.append(Issue("error", "file_outside_folder", rel, value=entry.target))
             continue
-        if not entry.is_dir():
+        if entry.kind != "folder":
             found.issues.append(Issue("warning", "text_file_ignored", rel, value=entry.name))
             continue
         if not re.fullmatch(r"[1-9]\d{3}", entry.name):
             found.issues.append(Issue("error", "text_year_invalid", rel, value=entry.name))
             continue
-        for path in sorted(entry.iterdir()):
-            rel = f"{TEXTS_FOLDER}/{entry.name}/{path.name}"
-            if path.name.startswith("."):
+        for text_entry in found.folder.entries(rel):
+            if text_entry.kind == "outside":
+                found.issues.append(Issue("error", "file_outside_folder", text_entry.rel, value=text_entry.target))
                 continue
-            if not path.is_file() or path.suffix.lower() != ".md":
-                found.issues.append(Issue("warning", "text_file_ignored", rel, value=path.name))
+            if text_entry.kind != "file" or not text_entry.name.lower().endswith(".md"):
+                found.issues.append(Issue("warning", "text_file_ignored", text_entry.rel, value=text_entry.name))
                 continue
-            label_id = path.stem
-            found.sources[rel] = sha256_file(path)
+            label_id = text_entry.name[:-3]
+            data = found.read(text_entry.rel, MAX_TEXT_BYTES)
+            if data is None:
+                continue
+            found.sources[text_entry.rel] = sha256_bytes(data)
             if label_ids is not None and label_id not in label_ids:
-                found.issues.append(Issue("error", "text_label_unknown", rel, value=label_id,
+                found.issues.append(Issue("error", "text_label_unknown", text_entry.rel, value=label_id,
                                           params={"labels_file": found.where("labels")}))
-            text = decode(path.read_bytes())
+            text = decode(data)
             if text is None:
-                found.issues.append(Issue("error", "file_not_text", rel))
+                found.issues.append(Issue("error", "file_not_text", text_entry.rel))
                 continue
+            if has_controls(text):
+                line = next(n for n, content in enumerate(text.splitlines(), 1) if has_controls(content))
+                found.issues.append(Issue("warning", "control_characters_removed", text_entry.rel, row=line,
+                                          value=show_controls(text.splitlines()[line - 1])[:60]))
+                text = without_controls(text)
             html = raw_html(text)
             for line, tag in html:
-                found.issues.append(Issue("error", "text_raw_html", rel, row=line, value=tag))
+                found.issues.append(Issue("error", "text_raw_html", text_entry.rel, row=line, value=tag))
             if not html:
                 found.texts[(int(entry.name), label_id)] = text.replace("\r\n", "\n").strip() + "\n"
 

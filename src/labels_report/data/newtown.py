@@ -23,10 +23,10 @@ def init_town(name: str, data_dir: Path | str) -> Path:
     (nothing is overwritten).
     """
     if not name.strip():
-        raise ParameterError("the town's name must not be empty")
+        raise ParameterError("town_name_empty")
     folder = Path(data_dir)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ParameterError(f"{folder} already exists and is not empty: nothing was written")
+        raise ParameterError("town_folder_exists", folder=str(folder))
     folder.mkdir(parents=True, exist_ok=True)
     values = {"name": name.strip(), "slug": folder.resolve().name, "default_lang": "fr"}
     lines = ["# Commune : une information par ligne, « clé: valeur ». Laisser vide ce qui n'est pas connu."]

@@ -53,14 +53,22 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from labels_report.core.dates import DatePrecision, clerk, partial_date
+from labels_report.core.dates import FIRST_YEAR, LAST_YEAR, DatePrecision, clerk, partial_date
 from labels_report.core.errors import Issue
-from labels_report.core.text import fold, normalise_word
+from labels_report.core.text import fold, has_controls, normalise_word, show_controls, without_controls
 from labels_report.data.contract import BOOLEAN_WORDS, TABLES, TOWN_KEYS, TOWN_SHEET, VOCABULARIES, Column, Table
 
 SEPARATORS = (";", ",", "\t")
+MAX_ROWS = 250_000
+"""Rows one table may have: a town of 20 000 actions followed for ten years has 200 000 action years."""
+MAX_COLUMNS = 200
+"""Columns of a sheet that are read: a table has fifteen; a value further right is an error, never a cause
+to read a thousand empty columns."""
+MAX_CELL_CHARS = 32_767
+"""Characters in one cell: Excel's own limit."""
+MAX_UNZIPPED_BYTES = 256 * 2**20
+"""What a workbook may hold once unzipped: a workbook of 200 000 rows holds a tenth of it."""
 SPACES = " \u00a0\u202f\u2009"
 """Characters accepted as thousands separators: space, no-break, narrow no-break, thin."""
 
@@ -192,11 +200,19 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def parse_date(raw: object, bound: str = "start") -> tuple[dt.date, DatePrecision]:
-    """The date and its precision (``day``, ``month`` or ``year``).
+    """The date and its precision (``day``, ``month`` or ``year``), within the years a report
+    speaks of (:data:`FIRST_YEAR` to :data:`LAST_YEAR`).
 
     A partial date stands for its first day when ``bound`` is ``start`` and its
     last day when it is ``end``.
     """
+    value, precision = _parse_date(raw, bound)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise CellError("date_out_of_range", first=FIRST_YEAR, last=LAST_YEAR)
+    return value, precision
+
+
+def _parse_date(raw: object, bound: str) -> tuple[dt.date, DatePrecision]:
     if isinstance(raw, XlCell) and not isinstance(raw.value, str):
         value = raw.value
         if isinstance(value, bool):
@@ -269,13 +285,17 @@ def parse_int(raw: object) -> int:
 def parse_year(raw: object) -> int:
     number = _numeric(raw)
     if number is not None:
-        if number.is_integer() and 1000 <= number <= 9999:
-            return int(number)
-        raise CellError("year_invalid")
-    text = _text(raw)
-    if text is None or not re.fullmatch(r"\d{4}", text) or text.startswith("0"):
-        raise CellError("year_invalid")
-    return int(text)
+        if not number.is_integer() or not 1000 <= number <= 9999:
+            raise CellError("year_invalid")
+        year = int(number)
+    else:
+        text = _text(raw)
+        if text is None or not re.fullmatch(r"\d{4}", text) or text.startswith("0"):
+            raise CellError("year_invalid")
+        year = int(text)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CellError("year_out_of_range", first=FIRST_YEAR, last=LAST_YEAR)
+    return year
 
 
 def _interpret(body: str, decimal: str) -> float | None:
@@ -502,6 +522,20 @@ def _rows(records: Iterable[tuple[int, list[object]]], table: Table, file: str, 
     for number, cells in records:
         if all(is_empty(c) for c in cells):
             continue
+        for position, cell in enumerate(cells):
+            value = cell.value if isinstance(cell, XlCell) else cell
+            if not isinstance(value, str):
+                continue
+            if len(value) > MAX_CELL_CHARS:
+                issues.append(Issue("error", "cell_too_long", file, sheet, number, _column_at(positions, position),
+                                    value[:40] + "…", {"length": len(value), "limit": MAX_CELL_CHARS}))
+                cells[position] = ""
+            elif has_controls(value):
+                # Removed here, once: check and build read the same clean text.
+                issues.append(Issue("warning", "control_characters_removed", file, sheet, number,
+                                    _column_at(positions, position), show_controls(value)[:60]))
+                clean = without_controls(value)
+                cells[position] = XlCell(clean, cell.number_format) if isinstance(cell, XlCell) else clean
         stray = [i for i in unnamed if i < len(cells) and not is_empty(cells[i])]
         stray += [i for i in range(width, len(cells)) if not is_empty(cells[i])]
         for position in stray:
@@ -536,6 +570,9 @@ def find_header(rows: list[tuple[int, list[str]]], table: Table) -> tuple[int, l
 def _csv_records(text: str, separator: str) -> tuple[list[tuple[int, list[str]]], tuple[int, int] | None]:
     """(record number, cells) of every record, and (record number, line) where a quote is left
     open or misplaced, if anywhere (the records after it are not read)."""
+    # A cell as long as the file is read whole; its length is judged afterwards (cell_too_long),
+    # not mistaken for a quote left open by the csv module's own limit.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     records: list[tuple[int, list[str]]] = []
     while True:
@@ -549,9 +586,8 @@ def _csv_records(text: str, separator: str) -> tuple[list[tuple[int, list[str]]]
         records.append((len(records) + 1, cells))
 
 
-def read_csv(path: Path, rel: str, table: Table) -> tuple[RawTable | None, list[Issue]]:
-    """One table from a CSV file; None when the file cannot be read as one."""
-    data = path.read_bytes()
+def read_csv(data: bytes, rel: str, table: Table) -> tuple[RawTable | None, list[Issue]]:
+    """One table from the bytes of a CSV file; None when the file cannot be read as one."""
     expected = ", ".join(table.column_names)
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf") or not data.replace(b"\x00", b"").strip(b" \t\r\n\xef\xbb\xbf\xff\xfe"):
         return None, [Issue("error", "file_empty", rel, params={"expected": expected})]
@@ -594,10 +630,15 @@ def read_csv(path: Path, rel: str, table: Table) -> tuple[RawTable | None, list[
     header_cells = next(cells for number, cells in records if number == header_number)
     names = [_header_name(n) for n in header_cells]
     positions, unnamed, header_issues = check_header(names, table, rel, None, header_number, _csv_letter)
-    body = ((number, list(cells)) for number, cells in records if number > header_number)
+    body = [(number, list(cells)) for number, cells in records if number > header_number]
+    complete = quote_error is None
+    if len(body) > MAX_ROWS:
+        issues.append(Issue("error", "table_too_many_rows", rel, row=body[MAX_ROWS][0],
+                            value=str(len(body)), params={"limit": MAX_ROWS}))
+        body, complete = body[:MAX_ROWS], False
     rows, row_issues = _rows(body, table, rel, None, positions, unnamed, len(names), _csv_letter)
     raw = RawTable(table, rel, None, tuple(positions), rows, "," if separator == ";" else None,
-                   complete=quote_error is None)
+                   complete=complete)
     return raw, issues + header_issues + row_issues
 
 
@@ -617,25 +658,62 @@ def _xl_letter(position: int) -> str:
     return get_column_letter(position + 1)
 
 
-def _sheet_records(ws) -> list[tuple[int, list[object]]]:
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _defined_cells(ws) -> dict[tuple[int, int], object]:
+    """The cells the sheet's file defines, by (row, column). A fully loaded sheet keeps only those
+    (``_cells``): iterating its rows instead would make every empty cell up to the furthest one,
+    a million rows for one space typed in AD1048576."""
+    return ws._cells
+
+
+def _sheet_records(ws, file: str, sheet: str, issues: list[Issue]) -> list[tuple[int, list[XlCell]]]:
+    """(row number, cells) of every row holding a value, up to its last value; blank cells (a
+    space) count as empty. A value beyond the limits is an error, and nothing past it is made."""
+    by_row: dict[int, dict[int, object]] = {}
+    beyond: list[tuple[int, int]] = []
+    for (row, column), cell in _defined_cells(ws).items():
+        if _blank(getattr(cell, "value", None)):
+            continue
+        if row > MAX_ROWS + HEADER_SEARCH or column > MAX_COLUMNS:
+            beyond.append((row, column))
+            continue
+        by_row.setdefault(row, {})[column] = cell
+    if beyond:
+        row, column = min(beyond)
+        issues.append(Issue("error", "sheet_too_large", file, sheet, row, None, f"{_xl_letter(column - 1)}{row}",
+                            {"rows": MAX_ROWS, "columns": MAX_COLUMNS}))
     records = []
-    for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
-        records.append((number, [XlCell(c.value, c.number_format or "General") for c in row]))
+    for row in sorted(by_row):
+        cells = by_row[row]
+        records.append((row, [XlCell(cells[c].value, cells[c].number_format or "General") if c in cells
+                              else XlCell(None) for c in range(1, max(cells) + 1)]))
     return records
 
 
-def read_workbook(path: Path, rel: str) -> tuple[Workbook | None, list[Issue]]:
-    """Every table of a workbook (a sheet per table) and its ``town`` sheet if any."""
+def _unzipped_size(data: bytes) -> int:
     import zipfile
 
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def read_workbook(data: bytes, rel: str) -> tuple[Workbook | None, list[Issue]]:
+    """Every table of a workbook (its bytes; a sheet per table) and its ``town`` sheet if any."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        # not read-only: merged cells are only known to a fully loaded sheet
-        book = load_workbook(path, read_only=False, data_only=True)
-        formulas = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+        size = _unzipped_size(data)
+        if size > MAX_UNZIPPED_BYTES:
+            return None, [Issue("error", "workbook_too_large", rel, value=rel,
+                                params={"size": -(-size // 2**20), "limit": MAX_UNZIPPED_BYTES // 2**20})]
+        # Fully loaded, not read-only: merged cells are only known to a loaded sheet, and a loaded
+        # sheet holds only the cells its file defines (a read-only one would pad every gap).
+        book = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged file makes the parser raise, the clerk is told
         return None, [Issue("error", "workbook_unreadable", rel, params={"reason": type(exc).__name__})]
     issues: list[Issue] = []
     tables: dict[str, RawTable] = {}
@@ -650,7 +728,7 @@ def read_workbook(path: Path, rel: str) -> tuple[Workbook | None, list[Issue]]:
                 issues.append(Issue("error", "sheet_missing", rel, table.sheet, value=table.sheet,
                                     params={"expected": ", ".join(TABLES)}))
                 continue
-            records = _sheet_records(book[sheet])
+            records = _sheet_records(book[sheet], rel, sheet, issues)
             filled = [(n, cells) for n, cells in records if not all(is_empty(c) for c in cells)]
             header = find_header([(n, [c.value for c in cells]) for n, cells in filled], table)
             if header is not None:
@@ -676,14 +754,19 @@ def read_workbook(path: Path, rel: str) -> tuple[Workbook | None, list[Issue]]:
             body = ((n, cells) for n, cells in records if n > header_row)
             rows, row_issues = _rows(body, table, rel, sheet, positions, unnamed, len(names), _xl_letter)
             issues += row_issues
-            tables[table.name] = RawTable(table, rel, sheet, tuple(positions), rows, None)
+            too_many = [n for n, _ in rows[MAX_ROWS:MAX_ROWS + 1]]
+            if too_many:
+                issues.append(Issue("error", "table_too_many_rows", rel, sheet, too_many[0], value=str(len(rows)),
+                                    params={"limit": MAX_ROWS}))
+            tables[table.name] = RawTable(table, rel, sheet, tuple(positions), rows[:MAX_ROWS], None,
+                                          complete=not too_many)
         if not any_calculated:
             # a workbook Excel saved holds every formula's value (an empty one may be a formula's
             # result); one with no value at all was written by a program that does not calculate
             issues += formula_issues
         if TOWN_SHEET in sheets:
             town = []
-            for number, cells in _sheet_records(book[sheets[TOWN_SHEET]]):
+            for number, cells in _sheet_records(book[sheets[TOWN_SHEET]], rel, sheets[TOWN_SHEET], issues):
                 key = _header_name(cells[0].value) if cells else ""
                 value = cells[1] if len(cells) > 1 else XlCell(None)
                 if key and key not in ("key", "clé", "cle") and (key in TOWN_KEYS or not is_empty(value)):
@@ -719,20 +802,20 @@ def _formulas(ws, records: list[tuple[int, list[XlCell]]], file: str, sheet: str
     values = {number: cells for number, cells in records}
     issues = []
     calculated = False
-    for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
-        if number <= header_row:
+    for (number, column), cell in sorted(_defined_cells(ws).items()):
+        if number <= header_row or number > MAX_ROWS + HEADER_SEARCH or column > MAX_COLUMNS:
             continue
-        for index, cell in enumerate(row):
-            formula = getattr(cell, "value", None)
-            is_formula = (isinstance(formula, str) and formula.startswith("=")) or (
-                formula is not None and not isinstance(formula, (str, int, float, bool, dt.date, dt.time, dt.timedelta)))
-            if not is_formula:
-                continue
-            shown = values.get(number, [])
-            if index < len(shown) and not is_empty(shown[index]):
-                calculated = True
-                continue
-            text = formula if isinstance(formula, str) else str(getattr(formula, "text", "") or "")
-            issues.append(Issue("error", "formula_without_value", file, sheet, number,
-                                _column_at(positions, index), text[:60], {"cell": f"{_xl_letter(index)}{number}"}))
+        index = column - 1
+        formula = getattr(cell, "value", None)
+        is_formula = (isinstance(formula, str) and formula.startswith("=")) or (
+            formula is not None and not isinstance(formula, (str, int, float, bool, dt.date, dt.time, dt.timedelta)))
+        if not is_formula:
+            continue
+        shown = values.get(number, [])
+        if index < len(shown) and not is_empty(shown[index]):
+            calculated = True
+            continue
+        text = formula if isinstance(formula, str) else str(getattr(formula, "text", "") or "")
+        issues.append(Issue("error", "formula_without_value", file, sheet, number,
+                            _column_at(positions, index), text[:60], {"cell": f"{_xl_letter(index)}{number}"}))
     return issues, calculated

@@ -6,26 +6,32 @@ import re
 from pathlib import Path
 
 from labels_report.core.errors import Issue
-from labels_report.core.files import sha256_file
+from labels_report.core.files import sha256_bytes
 from labels_report.core.i18n import LOCALES
-from labels_report.core.text import slugify
+from labels_report.core.text import has_controls, show_controls, slugify, without_controls
 from labels_report.data.contract import LOGO_SUFFIXES, TOWN_FILE, TOWN_KEYS
 from labels_report.data.dataset import Town
+from labels_report.data.folder import MAX_LOGO_BYTES, MAX_TEXT_BYTES
 from labels_report.data.found import Found
 from labels_report.data.reading import Workbook, XlCell, decode, display, is_empty
 
 
 def read_town(data_dir: Path, workbook: Workbook | None, found: Found) -> None:
-    path = data_dir / TOWN_FILE
-    if not path.is_file():
-        path = next((p for p in data_dir.iterdir() if p.name.lower() in (TOWN_FILE, "town.yaml")), path)
-    if path.is_file():
-        rel = path.name
-        found.sources[rel] = sha256_file(path)
+    candidates = [e for e in found.folder.entries() if e.name.lower() in (TOWN_FILE, "town.yaml")]
+    entry = next((e for e in candidates if e.name == TOWN_FILE), candidates[0] if candidates else None)
+    if entry is not None and entry.kind == "outside":
+        found.issues.append(Issue("error", "file_outside_folder", entry.name, value=entry.target))
+        return
+    if entry is not None and entry.kind == "file":
+        rel = entry.name
+        data = found.read(rel, MAX_TEXT_BYTES)
+        if data is None:
+            return
+        found.sources[rel] = sha256_bytes(data)
         if workbook is not None and workbook.town and any(not is_empty(v) for _, _, v in workbook.town):
             found.issues.append(Issue("warning", "town_sheet_ignored", workbook.file, workbook.town_sheet,
                                       value=workbook.town_sheet, params={"file": rel}))
-        entries = _town_yml(path, rel, found)
+        entries = _town_yml(data, rel, found)
         if entries is not None:
             _town(entries, rel, None, data_dir, found)
         return
@@ -37,11 +43,10 @@ def read_town(data_dir: Path, workbook: Workbook | None, found: Found) -> None:
         found.issues.append(Issue("error", "town_missing", TOWN_FILE, value=TOWN_FILE))
 
 
-def _town_yml(path: Path, rel: str, found: Found) -> list[tuple[int | None, str, object]] | None:
+def _town_yml(data: bytes, rel: str, found: Found) -> list[tuple[int | None, str, object]] | None:
     """(line, key, value) of ``town.yml``; every scalar is read as text (``02722`` stays ``02722``)."""
     import yaml
 
-    data = path.read_bytes()
     if not data.strip():
         found.issues.append(Issue("error", "file_empty", rel, params={"expected": "name: …"}))
         return None
@@ -97,6 +102,10 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
                                       params={"first_row": rows[name] or ""}))
             continue
         value = _town_text(raw)
+        if has_controls(value):
+            found.issues.append(Issue("warning", "control_characters_removed", file, sheet, row, name,
+                                      show_controls(value)[:60]))
+            value = without_controls(value)
         if name == "insee_code" and isinstance(raw, XlCell) and isinstance(raw.value, (int, float)):
             value = f"{int(raw.value):05d}"  # Excel drops the leading zero of 02722
         values[name], rows[name] = value, row
@@ -123,10 +132,16 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
             error("town_logo_outside", "logo")
         elif logo_path.suffix.lower() not in LOGO_SUFFIXES:
             error("town_logo_format", "logo", expected=", ".join(LOGO_SUFFIXES))
-        elif not (data_dir / logo_path).is_file():
-            error("town_logo_missing", "logo")
         else:
-            found.sources[logo_path.as_posix()] = sha256_file(data_dir / logo_path)
+            logo_entry = found.folder.entry(logo_path.as_posix())
+            if logo_entry.kind == "outside":
+                error("town_logo_outside", "logo")
+            elif logo_entry.kind != "file":
+                error("town_logo_missing", "logo")
+            else:
+                data = found.read(logo_path.as_posix(), MAX_LOGO_BYTES)
+                if data is not None:
+                    found.sources[logo_path.as_posix()] = sha256_bytes(data)
     slug = values.get("slug", "")
     # The town's slug names the output folder and files: the data folder's name made safe
     # for a file name and a URL ("Château Thierry" -> "chateau-thierry"), else the town's.

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from labels_report.core.dates import add_months, year_end, year_start
+from labels_report.core.dates import FIRST_YEAR, LAST_YEAR, add_months, year_end, year_start
 from labels_report.core.errors import ParameterError
 from labels_report.core.i18n import LOCALES
+MAX_HORIZON = 120
+"""Months ahead the deadlines may be listed: ten years."""
 
 
 @dataclass(frozen=True)
@@ -37,16 +39,21 @@ class ReportParams:
     horizon_months: int = 24
 
     def __post_init__(self) -> None:
-        if not isinstance(self.year, int) or not 1900 <= self.year <= 2200:
-            raise ParameterError(f"year must be a four-digit year, got {self.year!r}")
+        if not isinstance(self.year, int) or not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ParameterError("year_out_of_range", value=self.year, first=FIRST_YEAR, last=LAST_YEAR)
         if self.edition not in EDITIONS:
-            raise ParameterError(f"unknown edition {self.edition!r}; expected one of {', '.join(EDITIONS)}")
+            raise ParameterError("edition_unknown", value=self.edition, expected=", ".join(EDITIONS))
         if self.lang not in LOCALES:
-            raise ParameterError(f"unknown language {self.lang!r}; expected one of {', '.join(LOCALES)}")
-        if not isinstance(self.horizon_months, int) or not 1 <= self.horizon_months <= 120:
-            raise ParameterError(f"horizon_months must be between 1 and 120, got {self.horizon_months!r}")
+            raise ParameterError("lang_unknown", value=self.lang, expected=", ".join(LOCALES))
+        if not isinstance(self.horizon_months, int) or not 1 <= self.horizon_months <= MAX_HORIZON:
+            raise ParameterError("horizon_out_of_range", value=self.horizon_months, last=MAX_HORIZON)
         if self.as_of is None:
             object.__setattr__(self, "as_of", year_end(self.year))
+        # The situation of a year is read during that year or the next (a council session in
+        # March tables the year before, as known then); any other date is a typing mistake.
+        if not self.year <= self.reference_date.year <= self.year + 1:
+            raise ParameterError("as_of_out_of_range", value=self.reference_date.isoformat(), year=self.year,
+                                 next=self.year + 1)
 
     @property
     def reference_date(self) -> dt.date:
@@ -76,4 +83,4 @@ def parse_as_of(value: str | dt.date | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ParameterError(f"as_of must be a date YYYY-MM-DD, got {value!r}") from None
+        raise ParameterError("as_of_invalid", value=str(value)) from None

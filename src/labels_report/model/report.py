@@ -58,26 +58,29 @@ def edition_view(data: Dataset, public: bool) -> Dataset:
 
 
 def public_issues(data: Dataset, issues: Iterable[Issue]) -> tuple[Issue, ...]:
-    """The data-quality issues the public edition may show: none about an internal
-    column or about a row of an action it leaves out (their values could hold a name)."""
+    """The data-quality issues the public edition may show: none about an internal column, none
+    about a row of an action it leaves out, none that names such an action (their values could
+    hold a name). Rows are recognised by the file, sheet and row they were read from, whatever
+    the files or sheets are called (``Actions.csv``, a sheet ``ACTION_YEARS``)."""
     hidden = data.actions[~data.actions["public"].astype(bool)]
-    hidden_ids = set(hidden["action_id"])
-    hidden_rows = {("actions", int(r)) for r in hidden["_row"]}
+    hidden_ids = {str(i) for i in hidden["action_id"]}
     years = data.action_years[data.action_years["action_id"].isin(hidden_ids)]
-    hidden_rows |= {("action_years", int(r)) for r in years["_row"]}
+    hidden_rows = {(str(file), str(sheet or ""), int(row))
+                   for frame in (hidden, years)
+                   for file, sheet, row in zip(frame["_file"], frame["_sheet"], frame["_row"], strict=True)}
     internal = {column for columns in INTERNAL_COLUMNS.values() for column in columns}
 
-    def table_of(issue: Issue) -> str:
-        name = (issue.sheet or issue.file or "").rsplit("/", 1)[-1]
-        return name.removesuffix(".csv")
+    def names_hidden(value: object) -> bool:
+        words = {part.strip() for part in str(value).split(";")}
+        return bool(words & hidden_ids)
 
     kept = []
     for issue in issues:
         if issue.column in internal:
             continue
-        if issue.row is not None and (table_of(issue), int(issue.row)) in hidden_rows:
+        if issue.row is not None and (issue.file, issue.sheet or "", int(issue.row)) in hidden_rows:
             continue
-        if issue.value and any(str(issue.value) == str(v) for v in hidden_ids):
+        if any(names_hidden(v) for v in (issue.value or "", *issue.params.values())):
             continue
         kept.append(issue)
     return tuple(kept)

@@ -17,17 +17,22 @@ The order of one build, and why:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
+import os
 import queue
 import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from labels_report.chapters.base import ICS_NAME
 from labels_report.chapters.escape import md_text
@@ -35,7 +40,8 @@ from labels_report.core.files import sha256_file
 from labels_report.core.i18n import catalogue
 from labels_report.core.project import Project, resolve_path
 from labels_report.data.dataset import Dataset
-from labels_report.data.folder import fingerprint
+from labels_report.core.errors import BuildInterrupted, NotebookExecutionError, OutputError
+from labels_report.data.folder import MAX_LOGO_BYTES, DataFolder, fingerprint
 from labels_report.data.load import load_dataset
 from labels_report.model.compute import ComputedReport, compute, save
 from labels_report.model.params import EDITIONS, ReportParams, parse_as_of
@@ -52,7 +58,16 @@ from labels_report.publish.manifest import (
     unchanged_reports,
     up_to_date,
 )
-from labels_report.publish.publication import BUILDS, STAGING, publish_all
+from labels_report.publish.publication import (
+    BUILDS,
+    LOCKS,
+    STAGING,
+    keep_failure,
+    private_name,
+    publish_all,
+    remove_abandoned,
+    remove_if_empty,
+)
 from labels_report.publish.versions import engine_name, recorded_versions
 
 Progress = Callable[[str], None]
@@ -82,9 +97,14 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
     A report whose inputs are those of the one already published is not built
     again (``force=True`` rebuilds). ``kernels``: chapter kernels already started
     (:func:`~labels_report.publish.kernel.start_kernels`), which the build stops
-    as soon as it no longer needs them; by default it starts its own. Raises `DataError` (nothing written)
-    when the data hold errors, `NotebookExecutionError` when a chapter fails,
-    `RenderError` when an engine fails; nothing is published then.
+    as soon as it no longer needs them; by default it starts its own.
+
+    Raises `DataError` (nothing written) when the data hold errors,
+    `NotebookExecutionError` when a chapter fails, `RenderError` when an engine
+    fails, `OutputError` when the output cannot be written, `BuildInterrupted`
+    on Ctrl-C; in every case nothing is published, reports published earlier
+    stay as they were, and the build's own folders are removed (but the failing
+    chapter's notebook, kept under ``.failed/``).
     """
     say = _serialised(progress or (lambda _message: None))
     proj = Project.find(project)
@@ -102,7 +122,7 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
         if folders is not None:
             return [_unchanged(folder, say) for folder in folders]
 
-    (out_root / BUILDS).mkdir(parents=True, exist_ok=True)
+    prepare_output(out_root)
     if not kernels:
         kernels = start_kernels(kernels_for(len(editions) * (len(langs) if langs else 1)), proj.root, proj.fonts_dir)
     try:
@@ -111,36 +131,123 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
         digest = fingerprint(data_path)
         runs = [ReportParams(year=int(year), edition=e, lang=lang, as_of=reference, horizon_months=horizon_months)
                 for e in editions for lang in (langs or [data.town.default_lang])]
-        free: queue.Queue[ChapterKernel] = queue.Queue()
-        for kernel in kernels:
-            free.put(kernel)
-        context = _Context(proj, data, digest, chosen, out_root, say, force, keep_notebooks, _Countdown(len(runs)))
-        with ThreadPoolExecutor(max_workers=len(kernels)) as pool:
-            futures = [pool.submit(_with_kernel, free, context, params) for params in runs]
-            outcomes = [(f.result() if f.exception() is None else f.exception()) for f in futures]
-        done = [o for o in outcomes if not isinstance(o, BaseException)]
-        staged = [d for d in done if isinstance(d, _Staged)]
-        failures = [o for o in outcomes if isinstance(o, BaseException)]
-        if failures:
-            # All or nothing: the reports that were ready are not published either.
-            for item in staged:
-                shutil.rmtree(item.staging, ignore_errors=True)
-                shutil.rmtree(item.build_dir, ignore_errors=True)
-            raise failures[0]
-        publish_all([(s.staging, s.destination) for s in staged])
-        results = []
-        for item in done:
-            if isinstance(item, _Staged):
-                shutil.rmtree(item.build_dir, ignore_errors=True)
-                say(f"published {item.destination}")
-                results.append(item.result)
-            else:
-                results.append(item)
-        return results
+        with _locked(out_root, data.town.slug, int(year), say), _output_errors(out_root):
+            remove_abandoned(out_root)
+            return _build_runs(proj, data, digest, chosen, out_root, runs, kernels, say, force, keep_notebooks)
     finally:
         for kernel in kernels:
             kernel.shutdown()
-        _remove_empty(out_root / STAGING)
+        remove_if_empty(out_root / STAGING)
+        remove_if_empty(out_root / BUILDS)
+
+
+def prepare_output(out_root: Path) -> None:
+    """Make the output folder (and its private folders), or say in one sentence why it cannot be."""
+    if out_root.exists() and not out_root.is_dir():
+        raise OutputError("output_not_a_folder", path=str(out_root))
+    try:
+        (out_root / BUILDS).mkdir(parents=True, exist_ok=True)
+        probe = out_root / BUILDS / f".write-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise _output_error(error, out_root) from None
+
+
+def _output_error(error: OSError, path: Path | str) -> OutputError:
+    where = str(error.filename or path)
+    if error.errno == errno.ENOSPC or error.errno == errno.EDQUOT:
+        return OutputError("disk_full", path=where)
+    if error.errno == errno.ENAMETOOLONG:
+        return OutputError("name_too_long", path=where)
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputError("output_not_writable", path=where, reason=error.strerror or "")
+    if error.errno in (errno.ENOTDIR, errno.EEXIST):
+        return OutputError("output_not_a_folder", path=where)
+    return OutputError("output_failed", path=where, reason=error.strerror or type(error).__name__)
+
+
+@contextlib.contextmanager
+def _output_errors(out_root: Path) -> Iterator[None]:
+    """An error of the file system while building (disk full, a name too long) is one sentence."""
+    try:
+        yield
+    except OSError as error:
+        raise _output_error(error, out_root) from None
+
+
+@contextlib.contextmanager
+def _locked(out_root: Path, town: str, year: int, say: Progress) -> Iterator[None]:
+    """One build at a time of a town's reports for a year: a second one waits, and says so."""
+    folder = out_root / LOCKS
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(folder / f"{town}-{year}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        say(catalogue("fr").text("build.waiting"))
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_root: Path,
+                runs: list[ReportParams], kernels: Sequence[ChapterKernel], say: Progress, force: bool,
+                keep_notebooks: bool) -> list[BuildResult]:
+    """Every run, side by side on the kernels; published together, or not at all."""
+    free: queue.Queue[ChapterKernel] = queue.Queue()
+    for kernel in kernels:
+        free.put(kernel)
+    cancel = threading.Event()
+    context = _Context(proj, data, digest, engine, out_root, say, force, keep_notebooks, _Countdown(len(runs)),
+                       cancel)
+    pool = ThreadPoolExecutor(max_workers=len(kernels))
+    futures = [pool.submit(_with_kernel, free, context, params) for params in runs]
+    try:
+        wait(futures)
+    except BaseException:
+        # Ctrl-C (or a request to stop): the kernels are stopped at once, so that the runs end
+        # quickly; nothing they made is published.
+        cancel.set()
+        for kernel in kernels:
+            kernel.release()
+        pool.shutdown(wait=True, cancel_futures=True)
+        _discard(futures)
+        raise BuildInterrupted() from None
+    pool.shutdown(wait=True)
+    failures = [f.exception() for f in futures if f.exception() is not None]
+    if failures:
+        # All or nothing: the reports that were ready are not published either.
+        _discard(futures)
+        raise failures[0]
+    outcomes = [f.result() for f in futures]
+    staged = [item for item in outcomes if isinstance(item, _Staged)]
+    try:
+        publish_all([(item.staging, item.destination) for item in staged])
+    except BaseException:
+        _discard(futures)
+        raise
+    results = []
+    for item in outcomes:
+        if isinstance(item, _Staged):
+            shutil.rmtree(item.build_dir, ignore_errors=True)
+            say(f"published {item.destination}")
+            results.append(item.result)
+        else:
+            results.append(item)
+    return results
+
+
+def _discard(futures: Sequence[Future]) -> None:
+    """Remove what the runs that succeeded staged: nothing of this build is published."""
+    for future in futures:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            item = future.result()
+            if isinstance(item, _Staged):
+                shutil.rmtree(item.staging, ignore_errors=True)
+                shutil.rmtree(item.build_dir, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -155,6 +262,8 @@ class _Context:
     keep_notebooks: bool
     waiting: _Countdown
     """Runs not started yet: a kernel that finishes its chapters when none is left is stopped."""
+    cancel: threading.Event
+    """Set when the build is interrupted: runs stop at their next step."""
 
 
 class _Countdown:
@@ -183,6 +292,8 @@ def _with_kernel(free: queue.Queue[ChapterKernel], context: _Context, params: Re
     kernel = free.get()
     context.waiting.take()
     try:
+        if context.cancel.is_set():
+            raise BuildInterrupted()
         return build_one(context, params, kernel)
     finally:
         free.put(kernel)
@@ -239,9 +350,30 @@ def build_one(context: _Context, params: ReportParams, kernel: ChapterKernel) ->
     if not context.force and up_to_date(destination, key):
         return _unchanged(destination, say)
 
-    run_id = uuid.uuid4().hex[:8]
-    build_dir = context.out_root / BUILDS / f"{town.slug}-{params.year}-{params.edition}-{params.lang}-{run_id}"
+    private = private_name(uuid.uuid4().hex[:8])
+    build_dir = context.out_root / BUILDS / private
+    staging = context.out_root / STAGING / private
     build_dir.mkdir(parents=True)
+    try:
+        staged = _assemble(context, params, kernel, config, report_id, destination, key, build_dir, staging, tell,
+                           timings, started)
+        if context.cancel.is_set():
+            raise BuildInterrupted()
+        return staged
+    except BaseException as error:
+        # Of a failed run, only what helps its maintainer stays: the failing chapter's notebook.
+        if isinstance(error, NotebookExecutionError) and Path(error.executed_path).is_file():
+            error.executed_path = str(keep_failure(context.out_root, Path(error.executed_path)))
+            error.params["path"] = error.executed_path
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+
+
+def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, config: dict, report_id: ReportId,
+              destination: Path, key: str, build_dir: Path, staging: Path, tell: Progress,
+              timings: dict[str, float], started: float) -> _Staged:
+    data, proj, town = context.data, context.project, context.data.town
     step = time.perf_counter()
     computed = compute(data, params, context.digest)
     timings["compute"] = time.perf_counter() - step
@@ -267,6 +399,8 @@ def build_one(context: _Context, params: ReportParams, kernel: ChapterKernel) ->
         if context.waiting.empty():
             kernel.release()  # its last chapters are done: it stops while the report renders
         exports.result()
+    if context.cancel.is_set():
+        raise BuildInterrupted()
     chapters = [chapter.write(build_dir) for chapter in executed] \
         if context.engine.needs_notebooks or context.keep_notebooks else []
 
@@ -278,8 +412,9 @@ def build_one(context: _Context, params: ReportParams, kernel: ChapterKernel) ->
     step = time.perf_counter()
     produced = context.engine.render(job, EDITIONS[params.edition].formats, lambda fmt: tell(f"rendering {fmt}"))
     timings["render"] = time.perf_counter() - step
+    if context.cancel.is_set():
+        raise BuildInterrupted()
 
-    staging = context.out_root / STAGING / run_id
     staging.mkdir(parents=True)
     files: dict[str, Path] = {}
     for fmt, path in produced.items():
@@ -342,15 +477,11 @@ def render_metadata(computed: ComputedReport, config: dict, name: str) -> dict:
 
 
 def copy_logo(data: Dataset, build_dir: Path) -> None:
+    """The town's logo into the build folder, read like every data file: from inside the data folder only."""
     if data.town.logo:
-        source = Path(data.data_dir) / data.town.logo
-        target = build_dir / "figures" / f"logo{source.suffix.lower()}"
+        content = DataFolder(data.data_dir).read(data.town.logo, MAX_LOGO_BYTES)
+        target = build_dir / "figures" / f"logo{Path(data.town.logo).suffix.lower()}"
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+        target.write_bytes(content)
 
 
-def _remove_empty(folder: Path) -> None:
-    try:
-        folder.rmdir()
-    except OSError:
-        pass

@@ -76,7 +76,7 @@ QUARTO_FORMATS = {"html": "html", "pdf": "typst"}
 def _quarto_render(job: RenderJob, formats: Sequence[str], progress: Callable[[str], None]) -> dict[str, Path]:
     quarto = shutil.which("quarto")
     if quarto is None:
-        raise EngineUnavailableError(_QUARTO_MISSING)
+        raise EngineUnavailableError("quarto_missing", engine="quarto")
     config = dict(job.config)
     book = dict(config.get("book", {}))
     book["chapters"] = ["index.qmd", *[c.name for c in job.chapters]]
@@ -107,9 +107,6 @@ def _quarto_render(job: RenderJob, formats: Sequence[str], progress: Callable[[s
     return produced
 
 
-_QUARTO_MISSING = ("The Quarto engine was asked for, but the `quarto` command is not installed on this machine: "
-                   "install Quarto (https://quarto.org) or use --engine pandoc.")
-
 ENGINES: dict[str, Engine] = {
     "pandoc": Engine("pandoc", lambda: True, _pandoc_render, pandoc_version),
     "quarto": Engine("quarto", lambda: shutil.which("quarto") is not None, _quarto_render,
@@ -121,10 +118,10 @@ def choose_engine(name: str) -> Engine:
     """``auto`` picks Quarto when it is on PATH, else the built-in engine."""
     name = engine_name(name)
     if name not in ENGINES:
-        raise ParameterError(f"unknown engine {name!r}; expected auto, {', '.join(ENGINES)}")
+        raise ParameterError("engine_unknown", value=name, expected=", ".join(["auto", *ENGINES]))
     engine = ENGINES[name]
     if not engine.available():
-        raise EngineUnavailableError(_QUARTO_MISSING if name == "quarto" else f"engine {name} is not available")
+        raise EngineUnavailableError("quarto_missing" if name == "quarto" else "engine_missing", engine=name)
     return engine
 
 

@@ -24,9 +24,10 @@ import nbformat
 import papermill
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from labels_report.core.errors import NotebookExecutionError
+from labels_report.core.errors import ChapterTimeoutError, KernelDiedError, NotebookExecutionError
 from labels_report.publish.kernel import KERNEL, RESET, STARTUP_TIMEOUT, ChapterKernel
 
 ENGINE = "labels-report"
@@ -55,15 +56,42 @@ def execute_chapters(kernel: ChapterKernel, notebooks: Sequence[Path], parameter
                 progress_bar=False, request_save_on_cell_execute=False, execution_timeout=timeout,
                 kernel=kernel)  # no cwd=: papermill would chdir the whole process, and builds run in threads
         except PapermillExecutionError as error:
-            keep.mkdir(parents=True, exist_ok=True)
-            kept = keep / notebook.name
-            if kernel.last_notebook is not None:
-                nbformat.write(kernel.last_notebook, str(kept))
+            kept = _keep(kernel, keep, notebook)
             raise NotebookExecutionError(
                 notebook.name, _failed_cell(kernel.last_notebook), error.ename, error.evalue,
                 _ANSI.sub("", "\n".join(error.traceback)), str(kept)) from None
+        except DeadKernelError:
+            kept = _keep(kernel, keep, notebook)
+            raise KernelDiedError(notebook.name, _running_cell(kernel.last_notebook), "DeadKernelError",
+                                  "the kernel died", "", str(kept)) from None
+        except CellTimeoutError as error:
+            kept = _keep(kernel, keep, notebook)
+            raise ChapterTimeoutError(notebook.name, _running_cell(kernel.last_notebook), "CellTimeoutError",
+                                      str(error).splitlines()[0] if str(error) else "", "", str(kept)) from None
         executed.append(ExecutedChapter(notebook.name, node))
     return executed
+
+
+def _keep(kernel: ChapterKernel, folder: Path, notebook: Path) -> Path:
+    """Write the notebook as far as it ran, for whoever maintains the chapter."""
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / notebook.name
+    if kernel.last_notebook is not None:
+        nbformat.write(kernel.last_notebook, str(kept))
+    return kept
+
+
+def _running_cell(notebook: Any) -> int | None:
+    """The number (from 1, in the source notebook) of the first of its cells that did not finish."""
+    if notebook is None:
+        return None
+    added = {"injected-parameters", "papermill-error-cell-tag"}
+    own = [c for c in notebook["cells"] if not added & set(c.get("metadata", {}).get("tags", []))]
+    for index, cell in enumerate(own, start=1):
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        if cell.get("cell_type") == "code" and status != "completed":
+            return index
+    return None
 
 
 _SOURCES: dict[tuple[str, int, int], Any] = {}

@@ -31,13 +31,35 @@ def for_file(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a CSV cell as a formula (OWASP, "CSV injection")."""
+
+
+def inert(value: object) -> object:
+    """A text cell a spreadsheet would evaluate, made plain text with a leading apostrophe, as
+    OWASP recommends (``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``); the report itself shows
+    the text as typed."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def for_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a CSV file holds it: whole amounts without ".0", and no live formula."""
+    out = for_file(frame)
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(inert)
+    return out
+
+
 def write_exports(tables: Mapping[str, pd.DataFrame], folder: Path, workbook_name: str) -> list[Path]:
     """Write each table as ``folder/<name>.csv`` and all of them as sheets of ``workbook_name``."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in tables.items():
         path = folder / f"{name}.csv"
-        for_file(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        for_csv(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     workbook = folder / workbook_name
     with pd.ExcelWriter(workbook, engine="openpyxl") as writer:

@@ -24,6 +24,8 @@ from typing import Any
 
 from jupyter_client import KernelManager
 
+from labels_report.core.errors import LabelsReportError
+
 KERNEL = "python3"
 STARTUP_TIMEOUT = 120
 POLL = 0.2
@@ -46,8 +48,14 @@ def warm_up_code(fonts: Path | None) -> str:
             f"labels_report.chapters.notebook.warm_up({None if fonts is None else str(fonts)!r})\n")
 
 
-class KernelFailure(RuntimeError):
+class KernelFailure(LabelsReportError):
     """The kernel could not run a request of the package (start, warm-up, reset, priming)."""
+
+    code = "kernel_failed"
+
+    def __init__(self, detail: str):
+        super().__init__(detail=detail)
+        self.detail = detail
 
 
 class ChapterKernel:

@@ -139,13 +139,13 @@ def render_pdf(doc: RenderInput) -> Path:
     report_dir = _report_dir(doc)
     paper = str(_option(doc, "typst", "papersize", "a4"))
     if not _PAPER.match(paper):
-        raise ParameterError(f"_quarto.yml format.typst.papersize is not a Typst paper name: {paper!r}")
+        raise ParameterError("config_invalid", key="format.typst.papersize", value=paper)
     metadata["papersize"] = paper
     numbering = _option(doc, "typst", "section-numbering", "1.1")
     if not _option(doc, "typst", "number-sections", True):
         numbering = None
     if numbering is not None and not _NUMBERING.match(str(numbering)):
-        raise ParameterError(f"_quarto.yml format.typst.section-numbering is not a numbering: {numbering!r}")
+        raise ParameterError("config_invalid", key="format.typst.section-numbering", value=str(numbering))
     if numbering:
         metadata["section-numbering"] = str(numbering)
     else:
@@ -221,7 +221,7 @@ def _metadata(doc: RenderInput, build_dir: Path) -> dict[str, Any]:
     given = dict(doc.metadata)
     lang = _unescape(str(given.get("lang") or "fr"))
     if not _LANG.match(lang):
-        raise ParameterError(f"metadata 'lang' is not a language tag: {lang!r}")
+        raise ParameterError("metadata_invalid", key="lang", value=lang)
     texts = DEFAULT_TEXTS.get(lang.split("-")[0].lower(), DEFAULT_TEXTS["en"])
     metadata: dict[str, Any] = {key: md_text(value) for key, value in texts.items()}
     for key, value in given.items():
@@ -231,7 +231,7 @@ def _metadata(doc: RenderInput, build_dir: Path) -> dict[str, Any]:
 
     accent = _unescape(str(given.get("accent") or DEFAULT_ACCENT))
     if not _COLOUR.match(accent):
-        raise ParameterError(f"metadata 'accent' is not a colour #RRGGBB: {accent!r}")
+        raise ParameterError("metadata_invalid", key="accent", value=accent)
     accent = accent.lower()
     metadata["accent"] = md_text(accent)
     metadata["accent-text"] = md_text(readable_text_colour(accent))
@@ -248,19 +248,19 @@ def _metadata(doc: RenderInput, build_dir: Path) -> dict[str, Any]:
 
 def _checked_logo(path: str, build_dir: Path) -> str:
     if not _safe_relative(path) or not path.lower().endswith(LOGO_SUFFIXES):
-        raise ParameterError(f"metadata 'logo' must be a .png, .jpg or .svg path inside the build folder: {path!r}")
+        raise ParameterError("metadata_invalid", key="logo", value=path)
     target = (build_dir / path).resolve()
     if not target.is_relative_to(build_dir) or not target.is_file():
-        raise ParameterError(f"metadata 'logo': no such file in the build folder: {path!r}")
+        raise ParameterError("metadata_invalid", key="logo", value=path)
     return path
 
 
 def _checked_download(item: object) -> dict[str, str]:
     if not isinstance(item, Mapping) or "href" not in item or "label" not in item:
-        raise ParameterError(f"metadata 'downloads': each item needs 'href' and 'label': {item!r}")
+        raise ParameterError("metadata_invalid", key="downloads", value=repr(item))
     href = _unescape(str(item["href"]))
     if not _safe_relative(href):
-        raise ParameterError(f"metadata 'downloads': only relative paths are allowed: {href!r}")
+        raise ParameterError("metadata_invalid", key="downloads", value=href)
     return {"href": md_text(href), "label": str(item["label"])}
 
 
@@ -316,7 +316,7 @@ def _build_dir(doc: RenderInput) -> Path:
     if not build_dir.is_dir():
         raise RenderError("pandoc", f"the build folder does not exist: {build_dir}")
     if not doc.basename or "/" in doc.basename or doc.basename.startswith("."):
-        raise ParameterError(f"basename must be a plain file name: {doc.basename!r}")
+        raise ParameterError("metadata_invalid", key="basename", value=doc.basename)
     return build_dir
 
 

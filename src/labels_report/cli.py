@@ -120,6 +120,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     unchanged = None if args.force else _unchanged(args, editions, langs)
     if unchanged is not None:
+        from labels_report.publish.publication import remove_abandoned
+
+        remove_abandoned(unchanged[0].parents[2])  # what a killed build left, even when nothing is to do
         for folder in unchanged:
             say(f"up to date, nothing to do: {_short(folder, Path.cwd())}")
         return EXIT_OK

@@ -17,6 +17,7 @@ from labels_report.core.errors import Issue
 from labels_report.data.dataset import Dataset
 from labels_report.data.load import load
 from labels_report.data.vocabulary import ActionStatus, Event
+from labels_report.model.params import ReportParams
 from labels_report.model.status import histories, status_on
 
 ENDED_STATUSES = (ActionStatus.DONE, ActionStatus.ABANDONED)
@@ -33,6 +34,8 @@ def check(data_dir: Path | str, *, year: int | None = None, as_of: dt.date | Non
     year of ``as_of``, else the latest year the data speak of), on ``as_of``
     (by default 31 December of ``year``).
     """
+    if year is not None:  # the parameters a build would refuse are refused here the same way
+        ReportParams(year=int(year), as_of=as_of, horizon_months=horizon_months)
     dataset, issues = load(Path(data_dir), lang)
     if dataset is not None:
         if year is None:

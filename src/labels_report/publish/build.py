@@ -120,6 +120,7 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
                                     editions=editions, langs=langs, as_of=reference, horizon_months=horizon_months,
                                     engine=engine_name(engine))
         if folders is not None:
+            remove_abandoned(out_root)
             return [_unchanged(folder, say) for folder in folders]
 
     prepare_output(out_root)

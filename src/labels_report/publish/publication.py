@@ -81,7 +81,7 @@ def publish(staging: Path, destination: Path) -> None:
     if exchange(staging, destination):
         shutil.rmtree(staging, ignore_errors=True)  # the old report, now under the staging name
         return
-    previous = destination.with_name(f".{destination.name}{_PREVIOUS}{uuid.uuid4().hex[:8]}")
+    previous = destination.with_name(f".{destination.name}{_PREVIOUS}{private_name(uuid.uuid4().hex[:8])}")
     destination.rename(previous)
     staging.rename(destination)
     shutil.rmtree(previous, ignore_errors=True)
@@ -95,11 +95,13 @@ def publish_all(staged: Sequence[tuple[Path, Path]]) -> None:
 
 def repair(destination: Path) -> None:
     """Undo what a build killed while publishing left: an earlier report set aside and not put
-    back is put back; one set aside beside a published report is removed."""
+    back is put back; one set aside beside a published report is removed. What a build still
+    running has set aside is left to it."""
     parent = destination.parent
     if not parent.is_dir():
         return
-    aside = sorted((p for p in parent.glob(f".{destination.name}{_PREVIOUS}*") if p.is_dir()),
+    prefix = f".{destination.name}{_PREVIOUS}"
+    aside = sorted((p for p in parent.glob(f"{prefix}*") if p.is_dir() and not _owner_alive(p.name[len(prefix):])),
                    key=lambda p: p.stat().st_mtime)
     if aside and not destination.exists():
         aside.pop().rename(destination)
@@ -124,6 +126,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _owner_alive(name: str) -> bool:
+    """Whether the build that made a folder called ``name`` (see :func:`private_name`) still runs."""
+    pid = name.split("-", 1)[0]
+    return pid.isdigit() and _alive(int(pid))
+
+
 def remove_abandoned(out_root: Path) -> None:
     """Remove the build and staging folders of builds whose process is gone (killed, crashed)."""
     for kind in (BUILDS, STAGING):
@@ -131,17 +139,21 @@ def remove_abandoned(out_root: Path) -> None:
         if not folder.is_dir():
             continue
         for path in folder.iterdir():
-            pid = path.name.split("-", 1)[0]
-            if not pid.isdigit() or not _alive(int(pid)):
+            if not _owner_alive(path.name):
                 shutil.rmtree(path, ignore_errors=True)
         remove_if_empty(folder)
 
 
 def keep_failure(out_root: Path, notebook: Path) -> Path:
-    """Keep a failing chapter's notebook under ``.failed/`` (the last few only) and return where."""
+    """Keep a failing chapter's notebook under ``.failed/`` (the last few only) and return where
+    (where it was, when it cannot be copied: a full disk)."""
     folder = out_root / FAILURES / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    folder.mkdir(parents=True, exist_ok=True)
-    kept = Path(shutil.copy2(notebook, folder / notebook.name))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = Path(shutil.copy2(notebook, folder / notebook.name))
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return notebook
     failures = sorted((p for p in (out_root / FAILURES).iterdir() if p.is_dir()), key=lambda p: p.name)
     for old in failures[:-KEPT_FAILURES]:
         shutil.rmtree(old, ignore_errors=True)

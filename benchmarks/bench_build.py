@@ -109,7 +109,7 @@ def main() -> None:
             times["cold"].append(timed(partial(subprocess.run, cold, check=True, capture_output=True)))
             unchanged = build_command(args.year, args.edition, our_out)
             again = subprocess.run(unchanged, check=True, capture_output=True, text=True)
-            assert "nothing to do" in again.stderr, again.stderr  # the timed run below is the unchanged one
+            assert "rien à faire" in again.stderr, again.stderr  # the timed run below is the unchanged one
             times["unchanged"].append(timed(partial(subprocess.run, unchanged, check=True, capture_output=True)))
             print(f"run {run + 1}: " + "   ".join(f"{k} {v[-1]:6.2f} s" for k, v in times.items()), flush=True)
             shutil.rmtree(plain_out)

@@ -348,3 +348,16 @@ def test_a_full_disk_is_one_sentence_and_leaves_nothing(tmp_path):
         assert [p for p in left if not p.startswith(".locks/")] == []
     finally:
         subprocess.run(["umount", str(tiny)], check=False)
+
+
+@pytest.mark.slow
+def test_no_path_of_the_machine_in_what_the_public_edition_publishes(tmp_path):
+    from labels_report.publish.build import build
+
+    folder = town(tmp_path, RICH, "commune-privee")
+    [result] = build(folder, 2017, editions=["public"], engine="pandoc", out=tmp_path / "out", project=ROOT)
+    texts = published_texts(result.folder)
+    assert "manifest.json" in texts and any(name.endswith(".html") for name in texts)
+    for name, text in texts.items():
+        for path in (str(tmp_path), str(ROOT), str(Path.home())):
+            assert path not in text, f"{path} in {name}"

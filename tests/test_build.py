@@ -85,13 +85,13 @@ def test_an_unchanged_rebuild_does_nothing_and_a_change_rebuilds(tmp_path):
     published = {edition: snapshot(out / "soissons" / "2017" / edition) for edition in ("conseil", "public")}
     again = cli(*args)
     assert again.returncode == 0, again.stderr
-    assert again.stderr.count("nothing to do") == 2 and "chapter" not in again.stderr
+    assert again.stderr.count("rien à faire") == 2 and "chapitre" not in again.stderr
     for edition, files in published.items():
         assert snapshot(out / "soissons" / "2017" / edition) == files, "not even the manifest is rewritten"
     assert not (out / ".build").exists() or not any((out / ".build").iterdir())
 
     forced = cli(*args, "--force")
-    assert forced.returncode == 0 and "chapter 1/6" in forced.stderr
+    assert forced.returncode == 0 and "chapitre 1/6" in forced.stderr
     manifest = json.loads((out / "soissons" / "2017" / "conseil" / "manifest.json").read_text("utf-8"))
     assert manifest["build_key"] == json.loads(published["conseil"]["manifest.json"])["build_key"]
 
@@ -99,7 +99,7 @@ def test_an_unchanged_rebuild_does_nothing_and_a_change_rebuilds(tmp_path):
     text = data / "texts" / "2017" / "ville-amie-des-enfants.md"
     text.write_text(text.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     changed = cli(*args)
-    assert changed.returncode == 0 and "nothing to do" not in changed.stderr
+    assert changed.returncode == 0 and "rien à faire" not in changed.stderr
     after = json.loads((out / "soissons" / "2017" / "conseil" / "manifest.json").read_text("utf-8"))
     assert after["build_key"] != manifest["build_key"]
     assert "Une phrase de plus" in (out / "soissons" / "2017" / "conseil" /
@@ -109,8 +109,8 @@ def test_an_unchanged_rebuild_does_nothing_and_a_change_rebuilds(tmp_path):
     (out / "soissons" / "2017" / "public" / "rapport-labels-soissons-2017.pdf").unlink()
     repaired = cli(*args)
     assert repaired.returncode == 0, repaired.stderr
-    [unchanged] = [line for line in repaired.stderr.splitlines() if "nothing to do" in line]
-    assert unchanged.endswith("/2017/conseil") and "[soissons 2017 public fr] chapter 6/6" in repaired.stderr
+    [unchanged] = [line for line in repaired.stderr.splitlines() if "rien à faire" in line]
+    assert unchanged.endswith("/2017/conseil") and "[soissons 2017 public fr] chapitre 6/6" in repaired.stderr
     assert (out / "soissons" / "2017" / "public" / "rapport-labels-soissons-2017.pdf").is_file()
 
 

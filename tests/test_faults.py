@@ -99,7 +99,7 @@ def published(earlier: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     return out, before
 
 
-@pytest.mark.parametrize("moment", ["Reading and checking", "chapter 2/6", "chapter 6/6", "rendering PDF"])
+@pytest.mark.parametrize("moment", ["Lecture et contrôle", "chapitre 2/6", "chapitre 6/6", "mise en forme PDF"])
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_an_interrupted_build_stops_publishes_nothing_and_cleans_up(earlier, tmp_path, moment, how):
     out, before = published(earlier, tmp_path)
@@ -115,10 +115,10 @@ def test_an_interrupted_build_stops_publishes_nothing_and_cleans_up(earlier, tmp
         time.sleep(0.2)
     assert not [pid for pid in kernels if alive(pid)], "its kernels are stopped"
     again = subprocess.run(command(out), capture_output=True, text=True, timeout=PATIENCE)
-    assert again.returncode == 0 and again.stderr.count("nothing to do") == 2, again.stderr
+    assert again.returncode == 0 and again.stderr.count("rien à faire") == 2, again.stderr
 
 
-@pytest.mark.parametrize("moment", ["chapter 3/6", "rendering PDF", "rendering HTML", "published"])
+@pytest.mark.parametrize("moment", ["chapitre 3/6", "mise en forme PDF", "mise en forme HTML", "publié"])
 def test_a_killed_build_leaves_one_complete_report_and_the_next_build_repairs(earlier, tmp_path, moment):
     out, _before = published(earlier, tmp_path)
     process, output, _kernels = run_until(out, moment, signal.SIGKILL, "--force")

@@ -124,7 +124,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
         remove_abandoned(unchanged[0].parents[2])  # what a killed build left, even when nothing is to do
         for folder in unchanged:
-            say(f"up to date, nothing to do: {_short(folder, Path.cwd())}")
+            say(catalogue(args.messages).text("progress.unchanged", folder=_short(folder, Path.cwd())))
         return EXIT_OK
     kernels = _start_kernels(args, len(editions) * (len(langs) if langs else 1))
     try:
@@ -132,17 +132,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
         results = build(args.data, args.year, editions=editions, langs=langs, engine=args.engine, out=args.out,
                         project=args.project, as_of=args.as_of, horizon_months=args.horizon, progress=say,
-                        force=args.force, keep_notebooks=args.keep_notebooks, kernels=kernels)
+                        force=args.force, keep_notebooks=args.keep_notebooks, kernels=kernels,
+                        messages=args.messages)
     finally:
         for kernel in kernels:
             kernel.shutdown()
     cwd = Path.cwd()
+    cat = catalogue(args.messages)
     for result in results:
-        state = " (unchanged)" if result.unchanged else ""
-        print(f"\n{result.params.edition} ({result.params.lang}) {result.params.year}{state}: "
+        state = cat.text("result.unchanged") if result.unchanged else ""
+        print(f"\n{result.params.edition} ({result.params.lang}) {result.params.year}{state} : "
               f"{_short(result.folder, cwd)}")
         for kind, path in result.files.items():
-            print(f"  {kind:9} {_short(path, cwd)}")
+            name = cat.text(f"result.kind.{kind}") if cat.has(f"result.kind.{kind}") else kind
+            print(f"  {name:9} {_short(path, cwd)}")
     return EXIT_OK
 
 
@@ -291,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT
+    args.messages = lang
     cat = catalogue(lang)
     try:
         with _stop_on_terminate():

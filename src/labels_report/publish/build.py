@@ -37,7 +37,7 @@ from filelock import FileLock, Timeout
 from labels_report.chapters.base import ICS_NAME
 from labels_report.chapters.escape import md_text
 from labels_report.core.files import sha256_file
-from labels_report.core.i18n import catalogue
+from labels_report.core.i18n import Catalogue, catalogue
 from labels_report.core.project import Project, resolve_path
 from labels_report.data.dataset import Dataset
 from labels_report.core.errors import BuildInterrupted, NotebookExecutionError, OutputError
@@ -91,13 +91,14 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
           langs: Sequence[str] | None = None, engine: str = "auto", out: Path | str | None = None,
           project: Path | str | None = None, as_of: str | dt.date | None = None, horizon_months: int = 24,
           progress: Progress | None = None, force: bool = False, keep_notebooks: bool = False,
-          kernels: Sequence[ChapterKernel] | None = None) -> list[BuildResult]:
+          kernels: Sequence[ChapterKernel] | None = None, messages: str = "fr") -> list[BuildResult]:
     """Build the report of ``year`` for each edition and language, and publish them all, or none.
 
     A report whose inputs are those of the one already published is not built
     again (``force=True`` rebuilds). ``kernels``: chapter kernels already started
     (:func:`~labels_report.publish.kernel.start_kernels`), which the build stops
-    as soon as it no longer needs them; by default it starts its own.
+    as soon as it no longer needs them; by default it starts its own. ``messages``: the
+    language of the progress messages.
 
     Raises `DataError` (nothing written) when the data hold errors,
     `NotebookExecutionError` when a chapter fails, `RenderError` when an engine
@@ -107,6 +108,7 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
     chapter's notebook, kept under ``.failed/``).
     """
     say = _serialised(progress or (lambda _message: None))
+    words = catalogue(messages)
     proj = Project.find(project)
     data_path = resolve_path(data_dir, proj.root)
     out_root = resolve_path(out or "_output", proj.root)
@@ -121,20 +123,21 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
                                     engine=engine_name(engine))
         if folders is not None:
             remove_abandoned(out_root)
-            return [_unchanged(folder, say) for folder in folders]
+            return [_unchanged(folder, say, words) for folder in folders]
 
     prepare_output(out_root)
     if not kernels:
         kernels = start_kernels(kernels_for(len(editions) * (len(langs) if langs else 1)), proj.root, proj.fonts_dir)
     try:
-        say(f"Reading and checking {data_path}")
+        say(words.text("progress.reading", folder=data_path))
         data = load_dataset(data_path)
         digest = fingerprint(data_path)
         runs = [ReportParams(year=int(year), edition=e, lang=lang, as_of=reference, horizon_months=horizon_months)
                 for e in editions for lang in (langs or [data.town.default_lang])]
-        with _locked(out_root, data.town.slug, int(year), say), _output_errors(out_root):
+        with _locked(out_root, data.town.slug, int(year), say, words), _output_errors(out_root):
             remove_abandoned(out_root)
-            return _build_runs(proj, data, digest, chosen, out_root, runs, kernels, say, force, keep_notebooks)
+            return _build_runs(proj, data, digest, chosen, out_root, runs, kernels, say, words, force,
+                               keep_notebooks)
     finally:
         for kernel in kernels:
             kernel.shutdown()
@@ -178,7 +181,7 @@ def _output_errors(out_root: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _locked(out_root: Path, town: str, year: int, say: Progress) -> Iterator[None]:
+def _locked(out_root: Path, town: str, year: int, say: Progress, words: Catalogue) -> Iterator[None]:
     """One build at a time of a town's reports for a year: a second one waits, and says so."""
     folder = out_root / LOCKS
     folder.mkdir(parents=True, exist_ok=True)
@@ -186,7 +189,7 @@ def _locked(out_root: Path, town: str, year: int, say: Progress) -> Iterator[Non
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        say(catalogue("fr").text("build.waiting"))
+        say(words.text("build.waiting"))
         lock.acquire()
     try:
         yield
@@ -195,15 +198,15 @@ def _locked(out_root: Path, town: str, year: int, say: Progress) -> Iterator[Non
 
 
 def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_root: Path,
-                runs: list[ReportParams], kernels: Sequence[ChapterKernel], say: Progress, force: bool,
-                keep_notebooks: bool) -> list[BuildResult]:
+                runs: list[ReportParams], kernels: Sequence[ChapterKernel], say: Progress, words: Catalogue,
+                force: bool, keep_notebooks: bool) -> list[BuildResult]:
     """Every run, side by side on the kernels; published together, or not at all."""
     free: queue.Queue[ChapterKernel] = queue.Queue()
     for kernel in kernels:
         free.put(kernel)
     cancel = threading.Event()
-    context = _Context(proj, data, digest, engine, out_root, say, force, keep_notebooks, _Countdown(len(runs)),
-                       cancel)
+    context = _Context(proj, data, digest, engine, out_root, say, words, force, keep_notebooks,
+                       _Countdown(len(runs)), cancel)
     pool = ThreadPoolExecutor(max_workers=len(kernels))
     futures = [pool.submit(_with_kernel, free, context, params) for params in runs]
     try:
@@ -234,7 +237,7 @@ def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_r
     for item in outcomes:
         if isinstance(item, _Staged):
             shutil.rmtree(item.build_dir, ignore_errors=True)
-            say(f"published {item.destination}")
+            say(words.text("progress.published", folder=item.destination))
             results.append(item.result)
         else:
             results.append(item)
@@ -259,6 +262,8 @@ class _Context:
     engine: Engine
     out_root: Path
     say: Progress
+    words: Catalogue
+    """The catalogue of the progress messages' language."""
     force: bool
     keep_notebooks: bool
     waiting: _Countdown
@@ -311,12 +316,12 @@ def _serialised(progress: Progress) -> Progress:
     return say
 
 
-def _unchanged(folder: Path, say: Progress) -> BuildResult:
+def _unchanged(folder: Path, say: Progress, words: Catalogue) -> BuildResult:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     p = manifest["parameters"]
     params = ReportParams(year=int(p["year"]), edition=p["edition"], lang=p["lang"],
                           as_of=dt.date.fromisoformat(p["as_of"]), horizon_months=int(p["horizon_months"]))
-    say(f"up to date, nothing to do: {folder}")
+    say(words.text("progress.unchanged", folder=folder))
     return BuildResult(params, folder, _published_files(folder, manifest), {}, unchanged=True)
 
 
@@ -349,7 +354,7 @@ def build_one(context: _Context, params: ReportParams, kernel: ChapterKernel) ->
     key = build_key(project=proj, config=config, report=report_id, data_digest=context.digest,
                     engine=context.engine.name)
     if not context.force and up_to_date(destination, key):
-        return _unchanged(destination, say)
+        return _unchanged(destination, say, context.words)
 
     private = private_name(uuid.uuid4().hex[:8])
     build_dir = context.out_root / BUILDS / private
@@ -395,7 +400,8 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
                       "horizon_months": params.horizon_months, "output_dir": str(build_dir)}
         notebooks = [proj.root / c for c in proj.chapters(config)]
         executed = execute_chapters(kernel, notebooks, parameters, keep=build_dir,
-                                    progress=lambda i, n, nb: tell(f"chapter {i}/{n}: {nb.stem}"))
+                                    progress=lambda i, n, nb: tell(context.words.text(
+                                        "progress.chapter", number=i, count=n, name=nb.stem)))
         timings["execute"] = time.perf_counter() - step
         if context.waiting.empty():
             kernel.release()  # its last chapters are done: it stops while the report renders
@@ -411,7 +417,8 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
                     source_date_epoch=source_date_epoch())
     copy_logo(data, build_dir)
     step = time.perf_counter()
-    produced = context.engine.render(job, EDITIONS[params.edition].formats, lambda fmt: tell(f"rendering {fmt}"))
+    produced = context.engine.render(job, EDITIONS[params.edition].formats,
+                                     lambda fmt: tell(context.words.text("progress.rendering", format=fmt)))
     timings["render"] = time.perf_counter() - step
     if context.cancel.is_set():
         raise BuildInterrupted()

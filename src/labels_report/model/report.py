@@ -19,6 +19,7 @@ from labels_report.core.vocab import StrEnum
 from labels_report.data.dataset import Dataset
 from labels_report.data.vocabulary import ActionStatus, Event, LabelState
 from labels_report.model.deadlines import Deadline, deadlines
+from labels_report.model.known import known_on
 from labels_report.model.params import ReportParams
 from labels_report.model.quality import data_warnings
 from labels_report.model.status import EVENT_STATE, LabelEvent, LabelStatus, Period, histories, periods, status_on
@@ -114,6 +115,9 @@ class Report:
 
     @classmethod
     def from_dataset(cls, data: Dataset, params: ReportParams, check: bool = True) -> Report:
+        """The report of ``data`` for ``params``: the data as known on the reference date
+        (:func:`~labels_report.model.known.known_on`), then as the edition may show them."""
+        data = known_on(data, params.reference_date, params.year)
         public = params.edition_info.public
         issues = data_issues(data, params) if check else ()
         if public:

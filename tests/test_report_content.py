@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import re
 from pathlib import Path
 
@@ -121,6 +120,10 @@ def independent_figures(folder: Path, year: int, public: bool = False, months: i
         known = [float(v) for v in rows[column] if v]
         return sum(known) if known else None
 
+    # The share spent, over the actions whose two amounts are both known: never over a guess.
+    both = [(float(p), float(s)) for p, s in zip(rows["budget_planned"], rows["budget_spent"]) if p and s]
+    planned_known = sum(p for p, _ in both)
+
     return {
         "labels_total": len(ids),
         "labels_held": len(held_now),
@@ -137,7 +140,11 @@ def independent_figures(folder: Path, year: int, public: bool = False, months: i
            for s in ("done", "in_progress", "planned", "paused", "abandoned")},
         "actions_shared": int(rows["action_id"].isin(shared).sum()),
         "budget_planned": amount("budget_planned"),
+        "budget_planned_unknown": int((rows["budget_planned"] == "").sum()),
         "budget_spent": amount("budget_spent"),
+        "budget_spent_unknown": int((rows["budget_spent"] == "").sum()),
+        "spending_rate": 100 * sum(s for _, s in both) / planned_known if planned_known else None,
+        "spending_rate_actions": len(both),
     }
 
 
@@ -269,7 +276,9 @@ def test_shared_action_listed_under_each_label_counted_once(tmp_path):
     markdown = plain_text(render_chapter("actions", report, tmp_path))
     assert markdown.count("| Jardins partagés | Cadre de vie |") == 2  # in the table of each of its labels
     assert "Une action sert plusieurs labels\u00a0: elle apparaît sous chacun d'eux" in markdown
-    assert "| Total (chaque action comptée une fois) | 6 | 49\u202f000\u00a0€ | 26\u202f500\u00a0€ |" in markdown
+    # A2's spending of 2017 is known but A3 (abandoned) and A6 have none: the totals are lower bounds.
+    assert "| Total (chaque action comptée une fois) | 6 | au moins 49\u202f000\u00a0€ | au moins 26\u202f500\u00a0€ |" \
+        in markdown
 
 
 # -- chapters' substance ------------------------------------------------------------------
@@ -322,20 +331,33 @@ def test_year_over_year_with_and_without_a_previous_year(tmp_path):
     actions = report.tables["comparaison-actions"].set_index("action_id")["change"]
     assert actions["A3"] == "status_changed" and actions["A5"] == "new"
     budget = report.tables["comparaison-budget"]
-    assert budget[budget["total"]].iloc[0]["budget_planned_change"] == 49000 - 40000
+    total = budget[budget["total"]].iloc[0]
+    # A3's planned budget of 2017 is not known: 49 000 € is a lower bound, and no change can be told.
+    assert total["budget_planned"] == 49000 and total["budget_planned_unknown"] == 1
+    assert pd.isna(total["budget_planned_change"])
     text = plain_text(render_chapter("year_over_year", report, tmp_path))
-    assert "Le budget prévu passe de 40\u202f000\u00a0€ en 2016 à 49\u202f000\u00a0€ en 2017" in text
+    assert "Budget prévu\u00a0: 40\u202f000\u00a0€ en 2016, au moins 49\u202f000\u00a0€ en 2017\u00a0; l'écart ne peut " \
+           "pas être calculé." in text
+    assert "| Total | 40\u202f000\u00a0€ | ≥\u00a049\u202f000\u00a0€ | – |" in text
 
 
-def test_annexes_quality_provenance_glossary(tmp_path):
-    report = report_for(SAMPLE, 2017)
-    quality = report.tables["qualite-des-donnees"]
-    assert len(quality) == len(report.report.issues) > 0
-    files = report.tables["provenance-fichiers"].set_index("file")["sha256"]
-    for name in ("labels.csv", "label_events.csv", "actions.csv", "action_years.csv", "town.yml"):
-        assert files[name] == hashlib.sha256((SAMPLE / name).read_bytes()).hexdigest()
-    text = plain_text(render_chapter("annexes", report, tmp_path))
-    assert "manifest.json" in text
+def test_annexes_for_their_readers(tmp_path):
+    """Council: data quality grouped by kind of problem in plain words, one provenance line, no hash,
+    no file or column name; public: no technical annex, one sentence on what is not available."""
+    council = report_for(SAMPLE, 2017)
+    text = plain_text(render_chapter("annexes", council, tmp_path))
+    assert "Budget (prévu et dépensé) non renseigné pour 14 actions\u00a0: Structure d'accueil petite enfance" in text
+    assert "Aucun événement (obtention, niveau, validité) n’est enregistré pour 2 labels" in text
+    assert text.count("labels-report 0.1.0") == 1 and "manifest.json" in text
+    assert "la dépense de 15 actions" in text
+    public = report_for(SAMPLE, 2017, "public")
+    public_text = plain_text(render_chapter("annexes", public, tmp_path))
+    for technical in ("labels-report", "manifest.json", "empreinte", "controle-donnees", "Qualité des données"):
+        assert technical not in public_text, technical
+    assert public_text.count("Certaines informations ne sont pas disponibles") == 1
+    for raw in ("action_years.csv", "budget_planned", "label_events", "sha256", "SHA-256", "pandas", "papermill"):
+        assert raw not in text and raw not in public_text, raw
+    assert not re.search(r"\b[0-9a-f]{40,64}\b", text)
     for word in ("détenu", "retiré", "visite du jury", "changement de niveau", "abandonnée", "fonctionnement"):
         assert f"\n{word}\n:   " in text  # each word of the vocabulary has its definition
 
@@ -447,4 +469,5 @@ def test_exports_are_reproducible_and_keep_text_as_text(tmp_path):
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     sheet = load_workbook(tmp_path / "a" / "donnees.xlsx")["actions"]
     assert sheet["B2"].value == "=1+1" and sheet["B2"].data_type == "s"  # text, not a formula
-    assert csv_rows(tmp_path / "a" / "chiffres-cles.csv")[-2] == {"figure": "budget_planned", "value": "49000"}
+    figures = {row["figure"]: row["value"] for row in csv_rows(tmp_path / "a" / "chiffres-cles.csv")}
+    assert (figures["budget_planned"], figures["budget_planned_unknown"]) == ("49000", "1")

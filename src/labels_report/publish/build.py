@@ -39,7 +39,9 @@ from labels_report.data.folder import fingerprint
 from labels_report.data.load import load_dataset
 from labels_report.model.compute import ComputedReport, compute, save
 from labels_report.model.params import EDITIONS, ReportParams, parse_as_of
+from labels_report.model.report import staff_issues
 from labels_report.publish.calendar import write_ics
+from labels_report.publish.control import write_control
 from labels_report.publish.engines import Engine, RenderJob, choose_engine
 from labels_report.publish.execute import execute_chapters
 from labels_report.publish.exports import source_date_epoch, write_exports
@@ -128,6 +130,8 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
                 shutil.rmtree(item.build_dir, ignore_errors=True)
             raise failures[0]
         publish_all([(s.staging, s.destination) for s in staged])
+        if staged:
+            write_staff_control(data, runs[0], out_root)
         results = []
         for item in done:
             if isinstance(item, _Staged):
@@ -243,7 +247,7 @@ def build_one(context: _Context, params: ReportParams, kernel: ChapterKernel) ->
     build_dir = context.out_root / BUILDS / f"{town.slug}-{params.year}-{params.edition}-{params.lang}-{run_id}"
     build_dir.mkdir(parents=True)
     step = time.perf_counter()
-    computed = compute(data, params, context.digest)
+    computed = compute(data, params, context.digest, built_on=build_date())
     timings["compute"] = time.perf_counter() - step
     handover = save(computed, build_dir / ".report.pickle")
     name = basename(town.slug, params.year)
@@ -306,6 +310,23 @@ def build_one(context: _Context, params: ReportParams, kernel: ChapterKernel) ->
     published["data"] = destination / "donnees"
     published["manifest"] = destination / MANIFEST
     return _Staged(staging, destination, build_dir, BuildResult(params, destination, published, timings))
+
+
+def build_date() -> dt.date:
+    """The day of the build: ``SOURCE_DATE_EPOCH``'s when set (reproducible builds), else today."""
+    epoch = source_date_epoch()
+    if epoch is None:
+        return dt.date.today()
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
+
+
+def write_staff_control(data: Dataset, params: ReportParams, out_root: Path) -> Path:
+    """The staff's row-by-row data check of the year, in the town's language, beside the editions
+    (``<out>/<town>/<year>/controle-donnees.xlsx``): never in a published edition's folder."""
+    cat = catalogue(data.town.default_lang)
+    title = cat.text("control.title", town=data.town.name, year=params.year, date=cat.date(params.reference_date))
+    return write_control(staff_issues(data, params), data.town.default_lang, title,
+                         out_root / data.town.slug / str(params.year))
 
 
 def _write_files(computed: ComputedReport, build_dir: Path, name: str) -> None:

@@ -94,7 +94,7 @@ def test_sample_deadlines_and_the_empty_calendar(tmp_path):
         (dt.date(2020, 12, 31), "ville-amie-des-enfants", "validity_end")]
     text = render_chapter("calendar", computed, tmp_path)
     assert "| 2020 | Ville amie des enfants |" in text
-    assert "date connue à l\\'année près" in text
+    assert "date connue à l’année près" in text
 
 
 def test_ics_is_rfc5545_and_matches_the_chapter(tmp_path):
@@ -120,7 +120,7 @@ def test_ics_is_rfc5545_and_matches_the_chapter(tmp_path):
         assert report.label_name(deadline.label_id) in str(event["SUMMARY"])
         assert str(event["DESCRIPTION"])
     assert str(events[0]["SUMMARY"]) == "Villes et Villages Fleuris\u00a0: visite du jury"
-    assert "date connue à l'année près (2019)" in str(events[1]["DESCRIPTION"])
+    assert "date connue à l’année près (2019)" in str(events[1]["DESCRIPTION"])
     assert len({str(e["UID"]) for e in events}) == 2
 
 

@@ -32,6 +32,7 @@ import matplotlib.ticker  # noqa: E402
 
 from labels_report.core.errors import ProjectNotFoundError  # noqa: E402
 from labels_report.core.project import Project  # noqa: E402
+from labels_report.core.text import typographic  # noqa: E402
 from labels_report.data.vocabulary import Event  # noqa: E402
 
 # Okabe-Ito colours, ordered so that neighbours also differ in lightness (grey print).
@@ -123,8 +124,9 @@ def note_handles(notes: Sequence[str]) -> list:
 
 
 def plain(text: str) -> str:
-    """``text`` drawn as typed: a data string with two ``$`` must not become mathtext."""
-    return str(text).replace("$", r"\$")
+    """``text`` drawn as typed (a data string with two ``$`` must not become mathtext), with the
+    report's typography (typographic apostrophe, no-break spaces)."""
+    return typographic(str(text)).replace("$", r"\$")
 
 
 def _new_figure(width: float, height: float, ncols: int = 1):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
+from babel import Locale
 
 from labels_report.chapters import columns as tb
 from labels_report.chapters import markdown as md
 from labels_report.chapters.base import Chapter
 from labels_report.chapters.columns import Col, join_names
 from labels_report.chapters.markdown import Md
+from labels_report.chapters.narrative import safe_markdown
+from labels_report.core.i18n import LOCALES
 from labels_report.data.vocabulary import ActionStatus, LabelState
 
 MONEY_FIGURES = ("budget_planned", "budget_spent")
@@ -134,19 +137,58 @@ def summary_sentences(ch: Chapter) -> list[Md]:
     return [md.paragraph(" ".join(labels)), md.paragraph(" ".join(actions)), md.paragraph(" ".join(ahead))]
 
 
+def framing(ch: Chapter, name: str) -> str:
+    """A framing text of the report's year (``_avant-propos``...), made safe, or ""."""
+    text = ch.report.data.texts.get((ch.report.year, name), "")
+    return safe_markdown(text, heading_shift=3) if text else ""
+
+
+def foreword(ch: Chapter) -> list[str]:
+    """The foreword, before the summary, with its signatory: absent when the town gives none."""
+    text = framing(ch, "_avant-propos")
+    if not text:
+        return []
+    blocks = [md.heading(1, ch.t("summary.foreword"), "foreword", unnumbered=True), Md(text)]
+    signatory = ch.report.data.signatories.get((ch.report.year, "_avant-propos"), "")
+    if signatory:
+        blocks.append(Md(f"*{md.cell(signatory)}*\n"))
+    return blocks
+
+
+def data_language(ch: Chapter) -> str:
+    """Said once, in an edition whose language is not the town's: the town's own words are in its language."""
+    r = ch.report
+    town_lang = r.data.town.default_lang
+    if town_lang == r.params.lang:
+        return ""
+    language = Locale.parse(LOCALES[town_lang]).get_language_name(LOCALES[r.params.lang])
+    return ch.t("summary.data_language", language=language)
+
+
 def summary(ch: Chapter) -> Md:
     r = ch.report
     town = r.data.town
-    return md.join([
+    blocks = [
+        *foreword(ch),
         md.heading(1, ch.t("chapter.summary"), "summary"),
         md.paragraph(ch.t("summary.intro", town=town.name, year=r.year, date=ch.as_of)),
-        md.paragraph(ch.t(f"summary.edition.{r.params.edition}")),
+        md.paragraph(ch.t(f"summary.edition.{r.params.edition}"), data_language(ch)),
         md.heading(2, ch.t("summary.essentials"), "summary-essentials"),
         *summary_sentences(ch),
+    ]
+    highlights = framing(ch, "_faits-marquants")
+    if highlights:
+        blocks += [md.heading(2, ch.t("summary.highlights", year=r.year), "summary-highlights"), Md(highlights)]
+    blocks += [
         md.heading(2, ch.t("summary.key_figures"), "summary-key-figures"),
         *key_figures(ch),
         md.paragraph(ch.t("summary.rules")),
-    ])
+    ]
+    perspectives = framing(ch, "_perspectives")
+    if perspectives:
+        blocks += [md.heading(2, ch.t("summary.perspectives", year=r.year + 1), "summary-perspectives"),
+                   Md(perspectives)]
+    return md.join(blocks)
 
 
 def key_figures(ch: Chapter) -> list[str]:

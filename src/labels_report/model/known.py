@@ -40,6 +40,7 @@ def known_on(data: Dataset, on: dt.date, year: int) -> Dataset:
     events = events[(happened | scheduled) & events["label_id"].isin(labels["label_id"])]
     years = data.action_years[data.action_years["year"].fillna(year + 1) <= year]
     texts = {key: text for key, text in data.texts.items() if key[0] <= year}
+    signatories = {key: name for key, name in data.signatories.items() if key[0] <= year}
 
     left_out = {_where(row) for frame, kept in ((data.labels, labels), (data.events, events),
                                                   (data.action_years, years))
@@ -48,7 +49,7 @@ def known_on(data: Dataset, on: dt.date, year: int) -> Dataset:
                      if (issue.file, issue.sheet or "", issue.row) not in left_out and not _later_text(issue, year))
     return dataclasses.replace(
         data, labels=labels.reset_index(drop=True), events=events.reset_index(drop=True),
-        action_years=years.reset_index(drop=True), texts=texts, warnings=warnings)
+        action_years=years.reset_index(drop=True), texts=texts, signatories=signatories, warnings=warnings)
 
 
 def _where(row: dict) -> tuple[str, str, int]:

@@ -351,15 +351,50 @@ def render_metadata(computed: ComputedReport, config: dict, name: str) -> dict:
         "nav-label": md_text(cat.text("report.nav")),
         "downloads-title": md_text(cat.text("report.downloads")),
         "footer": md_text(footer),
-        "downloads": [{"href": f"donnees/{t}.csv", "label": md_text(f"{t}.csv")} for t in computed.tables]
-        + [{"href": f"donnees/{name}-donnees.xlsx", "label": md_text(f"{name}-donnees.xlsx")}],
+        "downloads": downloads(computed, name),
     }
+    # The framing of a council report: the session that receives it, who prepared it, a note.
+    session = report.data.town.sessions.get(report.params.year)
+    if session is not None and (session[0] is not None or session[2]):
+        parts = []
+        if session[0] is not None:
+            parts.append(cat.text("report.session", date=cat.date(session[0], session[1])))
+        if session[2]:
+            parts.append(cat.text("report.deliberation", reference=session[2]))
+        metadata["session"] = md_text(" – ".join(parts))
+    credits = [cat.text("report.author", author=town.author) if town.author else "",
+               cat.text("report.contact", contact=town.contact) if town.contact else ""]
+    if any(credits):
+        metadata["credits"] = md_text(" · ".join(c for c in credits if c))
+    if town.cover_note:
+        metadata["cover-note"] = md_text(town.cover_note)
+    if town.publication_url:
+        # Links of the PDF to the report's files lead to where the town publishes this very folder.
+        folder = output_folder(Path(""), town.slug, ReportId(report.params.year, report.params.edition,
+                                                             report.params.lang, report.params.reference_date,
+                                                             report.params.horizon_months), town.default_lang)
+        metadata["publication-url"] = md_text(town.publication_url.rstrip("/") + "/"
+                                              + "/".join(folder.parts[1:]) + "/")
     if town.accent_color:
         metadata["accent"] = town.accent_color
     if town.logo:
         target = Path("figures") / f"logo{Path(town.logo).suffix.lower()}"
         metadata["logo"] = target.as_posix()
     return metadata
+
+
+def downloads(computed: ComputedReport, name: str) -> list[dict[str, str]]:
+    """The downloads box: the PDF first, then every table named by what it holds, the workbook and
+    the calendar (the file's name in brackets, for whoever looks for it)."""
+    cat = catalogue(computed.params.lang)
+
+    def item(href: str, key: str) -> dict[str, str]:
+        return {"href": href, "label": md_text(cat.text("download.item", what=cat.text(key),
+                                                        file=href.rsplit("/", 1)[-1]))}
+
+    return [item(f"{name}.pdf", "download.pdf"),
+            *(item(f"donnees/{table}.csv", f"download.{table}") for table in computed.tables),
+            item(f"donnees/{name}-donnees.xlsx", "download.workbook"), item(ICS_NAME, "download.calendar")]
 
 
 def copy_logo(data: Dataset, build_dir: Path) -> None:

@@ -66,9 +66,9 @@ def test_each_report_is_computed_once_in_the_parent(tmp_path, monkeypatch):
     calls = []
     real = building.compute
 
-    def counting(data, params, digest=""):
+    def counting(data, params, digest="", **options):
         calls.append((params.edition, params.lang))
-        return real(data, params, digest)
+        return real(data, params, digest, **options)
 
     monkeypatch.setattr(building, "compute", counting)
     building.build(SAMPLE, 2017, editions=["conseil", "public"], engine="pandoc", out=tmp_path, project=ROOT)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from paths import SAMPLE
 
 LABELS = ["Ville amie des enfants", "Territoire à énergie positive pour la croissance verte",
-          "Guide Vert Michelin", "Ville Fleurie", "Ville d'Art et d'Histoire"]
+          "Guide Vert Michelin", "Villes et Villages Fleuris", "Ville d’art et d’histoire"]
 
 
 def pdf_text(path: Path) -> str:

@@ -34,11 +34,15 @@ def parse(text: str, end: bool = False) -> dt.date:
 
 
 def implied_deadlines(folder: Path, as_of: dt.date, until: dt.date) -> list[tuple[dt.date, str, str]]:
-    """Read from the CSV file directly: events dated in (as_of, until], and the end of
-    validity of the last award or renewal of each label still held, when it falls there."""
+    """Read from the CSV file directly: what was known on ``as_of``. Jury visits dated in
+    (as_of, until] (scheduled ahead: no other event after ``as_of`` is known yet), of labels
+    already followed on ``as_of``, and the end of validity of the last award or renewal of each
+    label still held, when it falls there."""
     with (folder / "label_events.csv").open(encoding="utf-8", newline="") as handle:
         events = list(csv.DictReader(handle))
-    found = [(parse(e["date"]), e["label_id"], e["event"]) for e in events if as_of < parse(e["date"]) <= until]
+    followed = {e["label_id"] for e in events if parse(e["date"]) <= as_of}
+    found = [(parse(e["date"]), e["label_id"], e["event"]) for e in events
+             if as_of < parse(e["date"]) <= until and e["event"] == "jury_visit" and e["label_id"] in followed]
     for label_id in dict.fromkeys(e["label_id"] for e in events):
         past = [e for e in events if e["label_id"] == label_id and parse(e["date"]) <= as_of]
         if not past or past[-1]["event"] in ("withdrawn", "suspended", "expired"):
@@ -68,8 +72,8 @@ def test_calendar_lists_what_the_events_imply(folder, year, horizon):
 
 def test_rich_2017_deadlines():
     report = report_for(RICH, 2017).report
+    # Pavillon Bleu's award of May 2018 was not known on 31 December 2017: it is not a deadline.
     assert [(d.iso(), d.label_id, d.kind) for d in report.deadlines] == [
-        ("2018-05-15", "pavillon-bleu", "awarded"),
         ("2019-07-10", "ville-fleurie", "jury_visit"),
         ("2019", "ville-fleurie", "validity_end"),
     ]
@@ -90,7 +94,7 @@ def test_sample_deadlines_and_the_empty_calendar(tmp_path):
         (dt.date(2020, 12, 31), "ville-amie-des-enfants", "validity_end")]
     text = render_chapter("calendar", computed, tmp_path)
     assert "| 2020 | Ville amie des enfants |" in text
-    assert "date connue à l\\'année près" in text
+    assert "date connue à l’année près" in text
 
 
 def test_ics_is_rfc5545_and_matches_the_chapter(tmp_path):
@@ -107,7 +111,7 @@ def test_ics_is_rfc5545_and_matches_the_chapter(tmp_path):
     calendar = icalendar.Calendar.from_ical(raw)
     assert calendar["VERSION"] == "2.0" and str(calendar["PRODID"]).startswith("-//labels-report//")
     events = events_of(calendar)
-    assert len(events) == len(report.deadlines) == 3
+    assert len(events) == len(report.deadlines) == 2
     starts = [e.decoded("DTSTART") for e in events]
     assert starts == [d.date for d in report.deadlines] == sorted(starts)
     for event, deadline in zip(events, report.deadlines, strict=True):
@@ -115,9 +119,9 @@ def test_ics_is_rfc5545_and_matches_the_chapter(tmp_path):
         assert event.decoded("DTSTAMP") == dt.datetime(2017, 12, 31, tzinfo=dt.timezone.utc)
         assert report.label_name(deadline.label_id) in str(event["SUMMARY"])
         assert str(event["DESCRIPTION"])
-    assert str(events[1]["SUMMARY"]) == "Villes et Villages Fleuris\u00a0: visite du jury"
-    assert "date connue à l'année près (2019)" in str(events[2]["DESCRIPTION"])
-    assert len({str(e["UID"]) for e in events}) == 3
+    assert str(events[0]["SUMMARY"]) == "Villes et Villages Fleuris\u00a0: visite du jury"
+    assert "date connue à l’année près (2019)" in str(events[1]["DESCRIPTION"])
+    assert len({str(e["UID"]) for e in events}) == 2
 
 
 def test_ics_uids_are_stable_across_builds_and_years(tmp_path):

@@ -98,7 +98,7 @@ def test_a_budget_shared_by_several_labels_is_counted_once(towns):
 
 def test_a_town_with_no_label_yet_says_so(towns, tmp_path):
     town = towns[("no_labels", 11 + SHAPES.index("no_labels"))]
-    for lang, words in (("fr", "Aucun label n'est encore enregistré"), ("en", "No label is recorded yet")):
+    for lang, words in (("fr", "Aucun label n’est encore enregistré"), ("en", "No label is recorded yet")):
         summary = chapter_markdown("summary", data_dir=str(town.folder), year=2017, lang=lang, output_dir=str(tmp_path))
         labels = chapter_markdown("labels", data_dir=str(town.folder), year=2017, lang=lang, output_dir=str(tmp_path))
         assert words in summary.replace("\\", "") and words in labels.replace("\\", "")

@@ -63,8 +63,8 @@ def test_report_built_from_the_template_a_clerk_filled(tmp_path):
     text = re.sub(r"[ \t\r\n]+", " ", "\n".join(p.extract_text() for p in PdfReader(result.files["pdf"]).pages))
     assert "Villeneuve-sur-Essai" in text
     assert "Villes et Villages Fleuris" in text and "3 fleurs" in text
-    assert "14 décembre 2016" in text and "12 septembre 2017" in text
-    assert "Plan « écoles 3.0 »" in text
+    assert "14\u00a0décembre\u00a02016" in text and "12\u00a0septembre\u00a02017" in text
+    assert "Plan «\u00a0écoles 3.0\u00a0»" in text
     # The shared action is counted once: 500 000 + 12 000 planned, 480 000,25 + 11 500,50 spent.
     assert "512\u202f000\u00a0€" in text
     assert "491\u202f500,75\u00a0€" in text

@@ -34,6 +34,7 @@ local is_typst = FORMAT:match('typst') ~= nil
 
 local root = '.'
 local logo_path = nil        -- validated logo path (relative to root) or nil
+local publication_url = nil  -- where the report's files are published (links of the PDF), or nil
 local table_label = 'Table'  -- accessible name of a table without caption
 local embedded = {}          -- data: URIs this filter made (HTML)
 
@@ -128,6 +129,10 @@ local function read_meta(meta)
     meta['labels-report-root'] = nil
   end
   if meta['table-label'] ~= nil then table_label = stringify(meta['table-label']) end
+  if meta['publication-url'] ~= nil then
+    local url = stringify(meta['publication-url'])
+    if url:lower():match('^https?://[^%s]+$') then publication_url = url end
+  end
   if meta.logo ~= nil and pandoc.utils.type(meta.logo) ~= 'table' then
     local path = stringify(meta.logo)
     local kind = (path:match('%.(%w+)$') or ''):lower()
@@ -166,10 +171,8 @@ local function on_figure(fig)
   end
   local alt = alt_text(img, fig.caption.long)
   if is_html then
-    local name = stringify(fig.caption.long)
-    if name == '' then name = alt end
-    fig.content = { pandoc.Div({ pandoc.Plain({ html_image(img, mime, data, alt) }) },
-      pandoc.Attr('', { 'figure-scroll' }, { { 'role', 'region' }, { 'tabindex', '0' }, { 'aria-label', name } })) }
+    -- A chart scales to the width of the screen: no scrolling region of its own.
+    fig.content = { pandoc.Plain({ html_image(img, mime, data, alt) }) }
   elseif is_typst then
     fig.content = { pandoc.Plain({ pandoc.RawInline('typst', '#' .. typst_image(img.src, alt, ', width: 100%')) }) }
   end
@@ -195,22 +198,62 @@ local function safe_target(target)
   return not head:find(':', 1, true) and target:sub(1, 2) ~= '//'
 end
 
+local function relative(target)
+  local lower = target:lower()
+  return not (lower:match('^https?://') or lower:match('^mailto:') or lower:match('^tel:')
+              or target:sub(1, 1) == '#')
+end
+
 local function on_link(link)
-  if safe_target(link.target) then return nil end
-  return link.content
+  if not safe_target(link.target) then return link.content end
+  -- A PDF travels alone (e-mailed, archived): a link to a file beside it would break. It points
+  -- to where the town publishes the report's folder, or the PDF names the file without a link.
+  if is_typst and relative(link.target) then
+    if publication_url ~= nil then
+      link.target = publication_url .. link.target
+      return link
+    end
+    return link.content
+  end
+  return nil
+end
+
+-- A short chapter (class .short, set by the chapter) follows the previous one on the same page
+-- in the PDF: the template reads the state "labels-report-flow" at each chapter heading.
+local function on_header(header)
+  if not is_typst or header.level ~= 1 then return nil end
+  local short = header.classes:includes('short')
+  return { pandoc.RawBlock('typst', '#state("labels-report-flow", false).update(' .. tostring(short) .. ')'),
+           header }
 end
 
 -- Tables ------------------------------------------------------------------------
 
+local CARD_COLUMNS = 4  -- a table this wide or wider reflows as cards on a phone
+
 local function on_table(tbl)
+  local headers = {}
   for _, row in ipairs(tbl.head.rows) do
-    for _, cell in ipairs(row.cells) do
+    for index, cell in ipairs(row.cells) do
       cell.attributes.scope = 'col'
+      headers[index] = stringify(cell.contents)
+    end
+  end
+  local classes = { 'table-scroll' }
+  if #tbl.colspecs >= CARD_COLUMNS then
+    -- On a phone each row becomes a card: every cell says which column it belongs to.
+    table.insert(classes, 'cards')
+    for _, body in ipairs(tbl.bodies) do
+      for _, row in ipairs(body.body) do
+        for index, cell in ipairs(row.cells) do
+          if headers[index] ~= nil and headers[index] ~= '' then cell.attributes['data-label'] = headers[index] end
+        end
+      end
     end
   end
   local name = stringify(tbl.caption.long)
   if name == '' then name = table_label end
-  return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' },
+  return pandoc.Div({ tbl }, pandoc.Attr('', classes,
     { { 'role', 'region' }, { 'tabindex', '0' }, { 'aria-label', name },
       { 'style', '--columns: ' .. #tbl.colspecs } }))
 end
@@ -351,6 +394,7 @@ end
 local filters = {
   { Meta = read_meta },
   { traverse = 'topdown', Figure = on_figure, Image = on_image, Link = on_link },
+  { Header = on_header },
 }
 if is_html then
   table.insert(filters, { Table = on_table })

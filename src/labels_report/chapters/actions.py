@@ -44,16 +44,16 @@ ACTION_COLUMNS = [
 
 def budget_columns(first: Col) -> list[Col]:
     return [first, Col("col.actions", tb.number("actions"), 8, "r"),
-            Col("col.budget_planned", tb.money("budget_planned"), 12, "r"),
-            Col("col.budget_spent", tb.money("budget_spent"), 12, "r")]
+            Col("col.budget_planned", tb.money_sum("budget_planned"), 12, "r"),
+            Col("col.budget_spent", tb.money_sum("budget_spent"), 12, "r")]
 
 
 AXIS_COLUMNS = [
     Col("col.axis", tb.text("axis", ""), 22),
     Col("col.actions", tb.number("actions"), 9, "r"),
     *tb.status_columns(9),
-    Col("col.planned", tb.money("budget_planned", short=True), 11, "r"),
-    Col("col.spent", tb.money("budget_spent", short=True), 11, "r"),
+    Col("col.planned", tb.money_sum("budget_planned", short=True), 11, "r"),
+    Col("col.spent", tb.money_sum("budget_spent", short=True), 11, "r"),
 ]
 
 INDICATOR_COLUMNS = [
@@ -69,13 +69,29 @@ INDICATOR_COLUMNS = [
 def budget_alt(ch: Chapter, frame: pd.DataFrame, axes: int) -> str:
     """The chart in words: every bar it draws (``axes``: how many axes the table holds)."""
     cat = ch.cat
-    money = tb.money
+    money = tb.money_sum
     items = [ch.t("fig.budget.item", axis=axis_name(ch, row["axis"]), planned=money("budget_planned")(cat, row),
                   spent=money("budget_spent")(cat, row)) for _, row in frame.iterrows()]
     text = ch.t("fig.budget.alt", year=ch.report.year) + " " + "; ".join(items) + "."
     if axes > len(frame):
         text += " " + ch.t("fig.budget.largest", shown=len(frame), axes=axes)
     return text
+
+
+def lower_bounds(rows: pd.DataFrame, column: str) -> list[bool]:
+    """For each row: its sum of ``column`` is known but some of its amounts are not (a lower bound)."""
+    return [not tb.missing(value) and bool(missing) for value, missing in
+            zip(rows[column], rows[f"{column}_unknown"].fillna(0), strict=True)]
+
+
+def budget_legend(ch: Chapter, rows: pd.DataFrame) -> list[str]:
+    """What the chart's marks other than the bars mean, when it has them."""
+    notes = []
+    if rows[["budget_planned", "budget_spent"]].isna().any().any():
+        notes.append(ch.t("fig.legend.unknown", short=ch.t("value.unknown_short")))
+    if tb.partial_sums(rows):
+        notes.append(ch.t("fig.legend.partial"))
+    return notes
 
 
 def action_sheet(ch: Chapter, a: pd.Series) -> Md:
@@ -122,9 +138,11 @@ def actions(ch: Chapter) -> Md:
     if frame.empty:
         blocks.append(md.paragraph(ch.t("actions.none", year=year)))
         return md.join(blocks)
-    blocks.append(md.paragraph(ch.n("actions.intro", len(frame), year=year), ch.t("table.abbreviation")))
-    blocks.append(md.paragraph(ch.n("actions.shared", k["actions_shared"]) if k["actions_shared"]
-                               else ch.t("actions.none_shared")))
+    partial = any(tb.partial_sums(ch.table(t)) for t in ("budget-par-label", "budget-par-axe", "budget-par-nature"))
+    blocks.append(md.paragraph(ch.n("actions.intro", len(frame), year=year), ch.t("table.abbreviation"),
+                               ch.t("table.abbreviation_partial") if partial else ""))
+    if k["actions_shared"]:
+        blocks.append(md.paragraph(ch.n("actions.shared", k["actions_shared"])))
     if r.params.edition_info.public:
         blocks.append(md.paragraph(ch.t("actions.public_note")))
 
@@ -157,14 +175,18 @@ def actions(ch: Chapter) -> Md:
     if len(rows) > CHART_BARS:  # the chart draws the largest budgets; the table holds every axis
         rows = rows.assign(_order=rows["budget_planned"].fillna(rows["budget_spent"]).fillna(-1)) \
             .sort_values("_order", ascending=False, kind="stable").head(CHART_BARS)
-    if rows["budget_planned"].notna().any() or rows["budget_spent"].notna().any():
+    known = int(rows["budget_planned"].notna().sum() + rows["budget_spent"].notna().sum())
+    if known >= charts.MIN_KNOWN:  # a chart of one known bar compares nothing: the table says it
         path, rel = ch.figure_path("budget-by-axis")
         charts.grouped_bars(
             [axis_name(ch, a) for a in rows["axis"]],
             {ch.t("col.budget_planned"): [None if tb.missing(v) else float(v) for v in rows["budget_planned"]],
              ch.t("col.budget_spent"): [None if tb.missing(v) else float(v) for v in rows["budget_spent"]]},
             path, title=ch.t("fig.budget.title", year=year), value_label=ch.t("fig.budget.axis_label"),
-            formatter=cat.money, unknown_text=ch.t("value.unknown_short"))
+            formatter=cat.money, unknown_text=ch.t("value.unknown_short"),
+            partial=[lower_bounds(rows, c) for c in ("budget_planned", "budget_spent")],
+            partial_text=ch.t("value.at_least_short", amount=""), legend_notes=budget_legend(ch, rows),
+            accent=ch.accent)
         blocks.append(md.figure(rel, ch.t("fig.budget.caption", year=year), budget_alt(ch, rows, len(by_axis) - 1),
                                 "fig-budget-axis", ch.data_link("budget-par-axe")))
     else:

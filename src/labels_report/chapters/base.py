@@ -95,6 +95,11 @@ class Chapter:
         return self.cat.date(value if isinstance(value, dt.date) else None, precision)
 
     @property
+    def accent(self) -> str | None:
+        """The town's accent colour (the charts' first colour), or None for the report's own."""
+        return self.report.data.town.accent_color or None
+
+    @property
     def as_of(self) -> str:
         return self.date(self.report.params.reference_date)
 

@@ -71,6 +71,32 @@ def money(column: str, short: bool = False) -> Cell:
     return cell
 
 
+def money_sum(column: str, unknown_column: str | None = None, short: bool = False) -> Cell:
+    """A sum of amounts from a table whose ``<column>_unknown`` counts the amounts not known:
+    "non renseigné" when none is known, "au moins 500 000 €" (``short``: "≥ 500 000 €") when
+    some are not, the amount when all are."""
+    unknown_column = unknown_column or f"{column}_unknown"
+
+    def cell(cat: Catalogue, row: pd.Series) -> str:
+        if missing(row[column]):
+            return cat.text("value.unknown_short" if short else "value.unknown")
+        amount = cat.money(float(row[column]))
+        if unknown_column in row.index and not missing(row[unknown_column]) and int(row[unknown_column]):
+            return cat.text("value.at_least_short" if short else "value.at_least", amount=amount)
+        return amount
+    return cell
+
+
+def partial_sums(frame: pd.DataFrame) -> bool:
+    """Whether a table shows a sum over partly unknown amounts (a "≥" to explain)."""
+    for column in frame.columns:
+        if str(column).endswith(("_unknown", "_unknown_before")):
+            value = str(column).replace("_unknown", "")
+            if value in frame.columns and (frame[value].notna() & (frame[column].fillna(0) > 0)).any():
+                return True
+    return False
+
+
 def signed_money(column: str) -> Cell:
     def cell(cat: Catalogue, row: pd.Series) -> str:
         if missing(row[column]):
@@ -166,11 +192,11 @@ def unit_plural(cat: Catalogue, unit: str, level: int) -> str:
     return f"{cat.number(level)} {unit}"
 
 
-def join_names(cat: Catalogue, names: Iterable[str]) -> str:
-    """"A, B et C" in the report's language."""
+def join_names(cat: Catalogue, names: Iterable[str], key: str = "list.join") -> str:
+    """"A, B et C" in the report's language (``list.join_or``: "A, B ou C")."""
     items = list(names)
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
-    return cat.text("list.join", head=", ".join(items[:-1]), last=items[-1])
+    return cat.text(key, head=", ".join(items[:-1]), last=items[-1])

@@ -28,8 +28,6 @@ def next_step(cat, row: pd.Series) -> str:
     if row["state"] == LabelState.HELD and row["valid_until"]:
         precision = tb.parse_iso(row["valid_until"])[1]
         return cat.text(f"next.renewal_before.{precision}", date=tb.show_date(cat, row["valid_until"]))
-    if row["state"] == LabelState.HELD:
-        return cat.text("next.validity_unknown")
     return tb.DASH
 
 
@@ -70,13 +68,19 @@ def timeline_rows(ch: Chapter, label_ids: list[str]) -> list[charts.TimelineRow]
     rows = []
     for label_id in label_ids:
         segments = []
-        for _, p in by_label.get(label_id, pd.DataFrame()).iterrows():
+        periods = list(by_label.get(label_id, pd.DataFrame()).iterrows())
+        for index, (_, p) in enumerate(periods):
             start, _start_precision = tb.parse_iso(p["start"])
             if p["open"] or not p["end"]:
                 end = reference
             else:
                 end_value, end_precision = tb.parse_iso(p["end"])
                 end = period_end(end_value, end_precision)
+            if index + 1 < len(periods):
+                # "2008-2014" then "2014-2020": the first period ends where the next begins, not on
+                # the 31 December of the year its end is known to.
+                following, _precision = tb.parse_iso(periods[index + 1][1]["start"])
+                end = min(end, following - dt.timedelta(days=1))
             level = "" if tb.missing(p["level"]) else tb.level("level")(ch.cat, p)
             segments.append(charts.Segment(start, max(end, start), level, bool(p["open"])))
         marks = [(e.date, e.event) for e in r.history(label_id) if e.date <= reference]
@@ -133,17 +137,23 @@ def labels(ch: Chapter) -> Md:
                             source="statut-des-labels"))
     ids = r.label_ids
     groups = [ids[start:start + TIMELINE_LABELS] for start in range(0, len(ids), TIMELINE_LABELS)]
+    if len(ch.table("chronologie-des-labels")) < charts.MIN_KNOWN:
+        groups = []  # one period (or none) is a sentence of the table above, not a chart
     for number, group in enumerate(groups, start=1):
         name = "label-timeline" if number == 1 else f"label-timeline-{number}"
         path, rel = ch.figure_path(name)
         charts.timeline(timeline_rows(ch, group), path, title=ch.t("fig.timeline.title"), year_label=ch.t("fig.year"),
                         reference=r.params.reference_date, reference_text=ch.as_of,
-                        marker_names={e: ch.t(f"event.{e}") for e in Event})
+                        marker_names={e: ch.t(f"event.{e}") for e in Event},
+                        legend={mark: ch.t(f"fig.timeline.legend.{mark}", date=ch.as_of)
+                                for mark in ("period", "next_period", "open", "reference")},
+                        accent=ch.accent)
         caption = ch.t("fig.timeline.caption") if len(groups) == 1 else \
             ch.t("fig.timeline.part", caption=ch.t("fig.timeline.caption"), part=number, parts=len(groups))
         blocks.append(md.figure(rel, caption, timeline_alt(ch, group), f"fig-{name}",
                                 ch.data_link("chronologie-des-labels")))
-    blocks.append(md.paragraph(ch.t("fig.timeline.reading")))
+    if groups:
+        blocks.append(md.paragraph(ch.t("fig.timeline.reading")))
 
     blocks.append(md.heading(2, ch.t("labels.events_title", year=year), "labels-year-events"))
     events = ch.table("evenements-de-l-annee")
@@ -152,6 +162,10 @@ def labels(ch: Chapter) -> Md:
     else:
         blocks.append(ch.render(events, EVENT_COLUMNS, ch.t("labels.events_caption", year=year),
                                 "tbl-label-events", source="evenements-de-l-annee"))
+    without = [i for i in r.label_ids if r.history(i) and not any(e.reference for e in r.history(i))]
+    if without:
+        # Said once for all the labels it concerns, not under each of them.
+        blocks.append(md.paragraph(ch.n("labels.no_reference", len(without), names=ch.names(without))))
     for label_id in r.label_ids:
         blocks.append(label_section(ch, label_id))
     return md.join(blocks)
@@ -223,7 +237,4 @@ def label_section(ch: Chapter, label_id: str) -> Md:
                 line += " " + md.link(ch.t("labels.source"), str(e["source_url"]))
             items.append(Md(line))
         blocks.append(md.bullet_list(items))
-        refs = [str(x) for x in history["reference"] if x]
-        if not refs:
-            blocks.append(md.paragraph(ch.t("labels.no_reference")))
     return md.join(blocks)

@@ -3,18 +3,63 @@
 A narrative is Markdown typed by staff. It is parsed by Pandoc (CommonMark,
 raw HTML off) and its tree is cleaned before it joins the report: raw blocks
 are dropped, images become their description, links keep only web and mail
-addresses, and headings are pushed below the report's own levels.
+addresses, and headings are pushed below the report's own levels. The text
+gets the report's typography (typographic apostrophe, no-break spaces).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pypandoc
 
+from labels_report.core.text import NBSP, NNBSP, typographic
+
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _DEEPEST_HEADING = 6
+
+
+_MONTH = re.compile(r"^(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b",
+                    re.IGNORECASE)
+_DAY = re.compile(r"(^|\W)(\d{1,2}|1er)$")
+_NUMBER_GROUP = re.compile(r"^\d{3}\b")
+
+
+def _text(node: Any) -> str:
+    return node["c"] if isinstance(node, dict) and node.get("t") == "Str" else ""
+
+
+def _unbreakable(before: Any, after: Any) -> str | None:
+    """What a Space between two inlines of a narrative becomes: a no-break space where French
+    typography wants one, "" where the next word already starts with one, None to keep it."""
+    left, right = _text(before), _text(after)
+    if right[:1] in (NBSP, NNBSP) or left[-1:] in (NBSP, NNBSP):
+        return ""
+    if right[:1] in (":", ";", "!", "?", "»") or left.endswith("«"):
+        return NBSP
+    if _DAY.search(left) and _MONTH.match(right):
+        return NBSP
+    if left.isdigit() and _NUMBER_GROUP.match(right):
+        return NNBSP
+    if left[-1:].isdigit() and right[:1] in ("€", "%"):
+        return NBSP
+    return None
+
+
+def _typeset(items: list) -> list:
+    """A run of inlines with French spacing: a Space that must not break becomes a no-break space."""
+    out: list = []
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get("t") == "Space" and 0 < index < len(items) - 1:
+            space = _unbreakable(items[index - 1], items[index + 1])
+            if space is not None:
+                if space:
+                    out.append({"t": "Str", "c": space})
+                continue
+        out.append(item)
+    return out
 
 
 def _clean(node: Any, shift: int) -> Any:
@@ -28,10 +73,12 @@ def _clean(node: Any, shift: int) -> Any:
                 cleaned.extend(result.items)
             else:
                 cleaned.append(result)
-        return cleaned
+        return _typeset(cleaned)
     if not isinstance(node, dict):
         return node
     kind = node.get("t")
+    if kind == "Str":
+        return {"t": "Str", "c": typographic(node["c"])}
     if kind in ("RawInline", "RawBlock"):
         return None
     if kind == "Image":

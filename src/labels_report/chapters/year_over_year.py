@@ -7,6 +7,7 @@ import pandas as pd
 from labels_report.chapters import charts
 from labels_report.chapters import columns as tb
 from labels_report.chapters import markdown as md
+from labels_report.chapters.actions import budget_legend, lower_bounds
 from labels_report.chapters.base import Chapter, axis_name
 from labels_report.chapters.columns import Col, join_names, level_words
 from labels_report.chapters.markdown import Md
@@ -42,11 +43,11 @@ COMPARE_ACTION_COLUMNS = [
 
 COMPARE_BUDGET_COLUMNS = [
     Col("col.axis", tb.text("axis", ""), 22),
-    Col("col.planned_before", tb.money("budget_planned_before", short=True), 11, "r"),
-    Col("col.planned_now", tb.money("budget_planned", short=True), 11, "r"),
+    Col("col.planned_before", tb.money_sum("budget_planned_before", "budget_planned_unknown_before", True), 11, "r"),
+    Col("col.planned_now", tb.money_sum("budget_planned", short=True), 11, "r"),
     Col("col.delta", tb.signed_money("budget_planned_change"), 10, "r"),
-    Col("col.spent_before", tb.money("budget_spent_before", short=True), 11, "r"),
-    Col("col.spent_now", tb.money("budget_spent", short=True), 11, "r"),
+    Col("col.spent_before", tb.money_sum("budget_spent_before", "budget_spent_unknown_before", True), 11, "r"),
+    Col("col.spent_now", tb.money_sum("budget_spent", short=True), 11, "r"),
     Col("col.delta", tb.signed_money("budget_spent_change"), 10, "r"),
 ]
 
@@ -55,8 +56,8 @@ MULTI_YEAR_COLUMNS = [
     Col("col.labels_held", tb.number("labels_held"), 10, "r"),
     Col("col.actions", tb.number("actions"), 8, "r"),
     *tb.status_columns(8),
-    Col("col.budget_planned", tb.money("budget_planned", short=True), 12, "r"),
-    Col("col.budget_spent", tb.money("budget_spent", short=True), 12, "r"),
+    Col("col.budget_planned", tb.money_sum("budget_planned", short=True), 12, "r"),
+    Col("col.budget_spent", tb.money_sum("budget_spent", short=True), 12, "r"),
 ]
 
 
@@ -74,7 +75,7 @@ def year_over_year(ch: Chapter) -> Md:
         labels_frame = ch.table("comparaison-labels")
         said = []
         for change in (LabelChange.GAINED, LabelChange.ENDED, LabelChange.LEVEL_UP, LabelChange.LEVEL_DOWN,
-                       LabelChange.STATE_CHANGED):
+                       LabelChange.STATE_CHANGED, LabelChange.UNKNOWN):
             ids = list(labels_frame[labels_frame["change"] == change]["label_id"])
             if ids:
                 said.append(ch.n(f"yoy.label.{change}", len(ids), names=ch.names(ids)))
@@ -103,7 +104,8 @@ def year_over_year(ch: Chapter) -> Md:
         blocks.append(md.heading(2, ch.t("yoy.budget"), "yoy-budget"))
         budget = ch.table("comparaison-budget")
         total_row = budget[budget["total"].astype(bool)].iloc[0]
-        blocks.append(md.paragraph(budget_delta_sentence(ch, total_row, previous), ch.t("table.abbreviation")))
+        blocks.append(md.paragraph(budget_delta_sentence(ch, total_row, previous), ch.t("table.abbreviation"),
+                                   ch.t("table.abbreviation_partial") if tb.partial_sums(budget) else ""))
         blocks.append(ch.render(
             budget.assign(axis=[axis_name(ch, a) if not t else "" for a, t in
                                 zip(budget["axis"], budget["total"], strict=True)]),
@@ -113,9 +115,12 @@ def year_over_year(ch: Chapter) -> Md:
     blocks.append(md.heading(2, ch.t("yoy.years_title"), "yoy-years"))
     years = ch.table("evolution-pluriannuelle")
     first, last = int(years["year"].min()), int(years["year"].max())
-    blocks.append(md.paragraph(ch.t("yoy.years_intro", first=first, last=last), ch.t("table.abbreviation")))
+    blocks.append(md.paragraph(ch.t("yoy.years_intro", first=first, last=last), ch.t("table.abbreviation"),
+                               ch.t("table.abbreviation_partial") if tb.partial_sums(years) else ""))
     blocks.append(ch.render(years, MULTI_YEAR_COLUMNS, ch.t("yoy.years_caption", first=first, last=last),
                             "tbl-multi-year", source="evolution-pluriannuelle"))
+    if len(years) < charts.MIN_KNOWN:
+        return md.join(blocks)  # one year compares nothing: the table says it all
     path, rel = ch.figure_path("years-overview")
     shown = years.tail(CHART_YEARS)  # the most recent years; the table holds them all
     first = int(shown["year"].min())
@@ -128,7 +133,10 @@ def year_over_year(ch: Chapter) -> Md:
         {ch.t(f"col.status.{s}"): [int(v) for v in years[s]] for s in statuses},
         path, budget_title=ch.t("fig.years.budget_title"), actions_title=ch.t("fig.years.actions_title"),
         year_label=ch.t("fig.year"), money=cat.money, count_label=ch.t("col.actions"),
-        unknown_text=ch.t("value.unknown_short"))
+        unknown_text=ch.t("value.unknown_short"),
+        partial=[lower_bounds(years, c) for c in ("budget_planned", "budget_spent")],
+        partial_text=ch.t("value.at_least_short", amount=""), legend_notes=budget_legend(ch, years),
+        accent=ch.accent)
     blocks.append(md.figure(rel, ch.t("fig.years.caption", first=first, last=last), years_alt(ch, years, statuses),
                             "fig-years-overview", ch.data_link("evolution-pluriannuelle")))
     return md.join(blocks)
@@ -141,7 +149,8 @@ def budget_delta_sentence(ch: Chapter, row: pd.Series, previous: int) -> str:
         return ch.t("yoy.budget_none", previous=previous, year=ch.report.year)
     if tb.missing(row["budget_planned_change"]):
         return ch.t("yoy.budget_partial", previous=previous, year=ch.report.year,
-                    before=tb.money("budget_planned_before")(cat, row), after=tb.money("budget_planned")(cat, row))
+                    before=tb.money_sum("budget_planned_before", "budget_planned_unknown_before")(cat, row),
+                    after=tb.money_sum("budget_planned")(cat, row))
     change = float(row["budget_planned_change"])
     key = "yoy.budget_up" if change > 0 else "yoy.budget_down" if change < 0 else "yoy.budget_same"
     return ch.t(key, previous=previous, year=ch.report.year, before=cat.money(float(before)),
@@ -154,8 +163,8 @@ def years_alt(ch: Chapter, years: pd.DataFrame, statuses: list[str]) -> str:
     for _, row in years.iterrows():
         counts = join_names(cat, [ch.n(f"summary.status.{s}", int(row[s])) for s in statuses if int(row[s])]) \
             or cat.number(0)
-        items.append(ch.t("fig.years.item", year=int(row["year"]), planned=tb.money("budget_planned")(cat, row),
-                          spent=tb.money("budget_spent")(cat, row), actions=ch.n("fig.years.actions",
+        items.append(ch.t("fig.years.item", year=int(row["year"]), planned=tb.money_sum("budget_planned")(cat, row),
+                          spent=tb.money_sum("budget_spent")(cat, row), actions=ch.n("fig.years.actions",
                                                                                  int(row["actions"])),
                           detail=counts))
     return ch.t("fig.years.alt") + " " + " ".join(items)

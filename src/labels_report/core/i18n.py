@@ -64,10 +64,13 @@ class Catalogue:
         if precision == DatePrecision.YEAR:
             return str(value.year)
         if precision == DatePrecision.MONTH:
-            return format_date(value, "LLLL y", locale=self.locale)
-        if value.day == 1:
-            return format_date(value, self.text("format.date_first_day"), locale=self.locale)
-        return format_date(value, "long", locale=self.locale)
+            written = format_date(value, "LLLL y", locale=self.locale)
+        elif value.day == 1:
+            written = format_date(value, self.text("format.date_first_day"), locale=self.locale)
+        else:
+            written = format_date(value, "long", locale=self.locale)
+        # A date never breaks across lines: "31 / décembre" is not French typography.
+        return written.replace(" ", "\u00a0")
 
     def number(self, value: float | int | None, digits: int = 0) -> str:
         if value is None:

@@ -58,3 +58,32 @@ def show_controls(text: str) -> str:
         return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else f"<U+{code:04X}>"
 
     return _CONTROLS.sub(visible, text)
+
+
+# -- typography ---------------------------------------------------------------------------
+
+NBSP = "\u00a0"
+"""No-break space: inside « », before : ; ! ?, between a day and its month, before a unit."""
+NNBSP = "\u202f"
+"""Narrow no-break space: between the groups of digits of a number (500 000)."""
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
+_RULES = (
+    (re.compile(r"(?<=\w)'|'(?=\w)"), "\u2019"),               # l'UNICEF -> l’UNICEF
+    (re.compile("«[ \t\u00a0\u202f]*"), "«" + NBSP),            # « écoles -> «\u00a0écoles
+    (re.compile("[ \t\u00a0\u202f]*»"), NBSP + "»"),
+    (re.compile(r"[ \t]+(?=[:;!?](?:\s|$))"), NBSP),             # Note : x -> Note\u00a0: x (a space typed)
+    (re.compile(r"(?<=\b\d)[ \t](?=\d{3}\b)|(?<=\d\d)[ \t](?=\d{3}\b)"), NNBSP),  # 500 000
+    (re.compile(r"(?<=\d)[ \t]+(?=(?:€|%|k€|M€)(?!\w))"), NBSP),    # 500 000 € and 50 %
+    (re.compile(r"\b(\d{1,2}|1er)[ \t]+(?=(?:" + "|".join(_MONTHS) + r")\b)", re.IGNORECASE), "\\1" + NBSP),
+)
+
+
+def typographic(text: str) -> str:
+    """``text`` with the typography French requires, wherever it was typed: the typographic
+    apostrophe, no-break spaces inside « » and before : ; ! ? (where a space was typed), between
+    the groups of digits of a number, before € and %, and between a day and its month. Only
+    spacing and the apostrophe change: a text typed in English keeps its own spacing."""
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return text

@@ -253,13 +253,36 @@ TOWN_KEYS: dict[str, TownKey] = {
         TownKey("default_lang", example="fr"),
         TownKey("accent_color", example="#1F5FA8"),
         TownKey("slug", example="soissons"),
+        TownKey("author", example="Direction générale des services"),
+        TownKey("contact", example="labels@ville-soissons.fr"),
+        TownKey("publication_url", example="https://www.ville-soissons.fr/rapports-labels"),
+        TownKey("cover_note", example="Document de travail"),
     )
 }
 """``town.yml`` keys. ``slug`` is informative: the town's slug is its folder's name, made safe for a
 file name (``Château Thierry`` -> ``chateau-thierry``)."""
 
+TOWN_YEAR_KEYS: dict[str, TownKey] = {
+    k.name: k
+    for k in (
+        TownKey("council_date", example="council_date_2017: 26/03/2018"),
+        TownKey("deliberation", example="deliberation_2017: \"2018-045\""),
+    )
+}
+"""``town.yml`` keys given once per report year, written ``<key>_<year>``: the date of the council
+session that receives the report of that year, and the reference of its deliberation."""
+
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 TEXTS_FOLDER = "texts"
+FRAMING_TEXTS: dict[str, str] = {
+    "_avant-propos": "foreword",
+    "_faits-marquants": "highlights",
+    "_perspectives": "perspectives",
+}
+"""The report's framing texts, ``texts/<year>/<file>.md`` (a ``_`` can never start a label_id): the
+foreword (with its signatory), the highlights of the year and the perspectives for the next one."""
+SIGNATORY_KEYS = ("signataire", "signatory")
+"""The front-matter key that names a framing text's signatory (``---`` / ``signataire: …`` / ``---``)."""
 
 
 

@@ -43,6 +43,16 @@ class Town:
     logo: str = ""  # path relative to the data folder, "" when none
     default_lang: str = "fr"
     accent_color: str = ""  # "#RRGGBB" or ""
+    author: str = ""
+    """Who prepared the report (a service), "" when not given."""
+    contact: str = ""
+    """Where readers ask their questions (an e-mail address, a phone number, a web page)."""
+    publication_url: str = ""
+    """The address where the town publishes the contents of ``_output/<town>/``: links in the PDF point there."""
+    cover_note: str = ""
+    """A line for the cover ("Document de travail", "Commune fictive")."""
+    sessions: Mapping[int, tuple[dt.date | None, str, str]] = field(default_factory=dict)
+    """Report year -> (date of the council session that receives it, its precision, deliberation reference)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,10 @@ class Dataset:
     actions: pd.DataFrame
     action_years: pd.DataFrame
     texts: Mapping[tuple[int, str], str] = field(default_factory=dict)
-    """Narratives: ``(year, label_id)`` -> Markdown written by the service."""
+    """Narratives: ``(year, label_id)`` -> Markdown written by the service; framing texts under
+    ``(year, "_avant-propos")`` and the like (:data:`~labels_report.data.contract.FRAMING_TEXTS`)."""
+    signatories: Mapping[tuple[int, str], str] = field(default_factory=dict)
+    """``(year, framing text)`` -> who signs it (the foreword's signatory)."""
     sources: Mapping[str, str] = field(default_factory=dict)
     """Every input file read, relative to the data folder -> SHA-256."""
     warnings: tuple[Issue, ...] = ()

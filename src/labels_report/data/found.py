@@ -28,6 +28,7 @@ class Found:
     workbook_unread: bool = False
     """A workbook is there but could not be used: its town sheet may be the missing town."""
     texts: dict[tuple[int, str], str] = field(default_factory=dict)
+    signatories: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def complete(self, table: str) -> bool:
         """The table was read, to its last row."""

@@ -24,7 +24,15 @@ from labels_report.core.files import sha256_bytes
 from labels_report.core.i18n import catalogue
 from labels_report.core.text import has_controls, show_controls, without_controls
 from labels_report.data.checks import check_tables, cross_check, load_warnings, raw_html
-from labels_report.data.contract import TABLES, TEXTS_FOLDER, VOCABULARIES, Column, Table
+from labels_report.data.contract import (
+    FRAMING_TEXTS,
+    SIGNATORY_KEYS,
+    TABLES,
+    TEXTS_FOLDER,
+    VOCABULARIES,
+    Column,
+    Table,
+)
 from labels_report.data.dataset import Dataset
 from labels_report.data.folder import MAX_TEXT_BYTES, DataFolder, Entry
 from labels_report.data.found import Found
@@ -84,6 +92,7 @@ def load(data_dir: Path, lang: str = "fr") -> tuple[Dataset | None, list[Issue]]
         actions=found.frames["actions"],
         action_years=found.frames["action_years"],
         texts=dict(sorted(found.texts.items())),
+        signatories=dict(sorted(found.signatories.items())),
         sources=dict(sorted(found.sources.items())),
         warnings=tuple(issues),
         data_dir=str(data_dir.resolve()),
@@ -291,7 +300,11 @@ def _read_texts(data_dir: Path, found: Found) -> None:
             if data is None:
                 continue
             found.sources[text_entry.rel] = sha256_bytes(data)
-            if label_ids is not None and label_id not in label_ids:
+            if label_id.startswith("_"):
+                if label_id not in FRAMING_TEXTS:
+                    found.issues.append(Issue("error", "text_framing_unknown", text_entry.rel, value=label_id,
+                                              params={"expected": ", ".join(f"{n}.md" for n in FRAMING_TEXTS)}))
+            elif label_ids is not None and label_id not in label_ids:
                 found.issues.append(Issue("error", "text_label_unknown", text_entry.rel, value=label_id,
                                           params={"labels_file": found.where("labels")}))
             text = decode(data)
@@ -303,10 +316,35 @@ def _read_texts(data_dir: Path, found: Found) -> None:
                 found.issues.append(Issue("warning", "control_characters_removed", text_entry.rel, row=line,
                                           value=show_controls(text.splitlines()[line - 1])[:60]))
                 text = without_controls(text)
+            text, signatory, offset = _front_matter(text.replace("\r\n", "\n"), text_entry.rel, found)
             html = raw_html(text)
             for line, tag in html:
-                found.issues.append(Issue("error", "text_raw_html", text_entry.rel, row=line, value=tag))
+                found.issues.append(Issue("error", "text_raw_html", text_entry.rel, row=line + offset, value=tag))
             if not html:
-                found.texts[(int(entry.name), label_id)] = text.replace("\r\n", "\n").strip() + "\n"
+                found.texts[(int(entry.name), label_id)] = text.strip() + "\n"
+                if signatory:
+                    found.signatories[(int(entry.name), label_id)] = signatory
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)
+
+
+def _front_matter(text: str, rel: str, found: Found) -> tuple[str, str, int]:
+    """The text without its front matter, the signatory it names ("" when none), and how many
+    lines the front matter took (row numbers of later issues stay the file's)."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return text, "", 0
+    signatory = ""
+    for number, line in enumerate(match.group(1).splitlines(), start=2):
+        if not line.strip():
+            continue
+        key, _, value = line.partition(":")
+        if key.strip().lower() in SIGNATORY_KEYS and value.strip():
+            signatory = value.strip().strip('"').strip("'").strip()
+        else:
+            found.issues.append(Issue("error", "text_front_matter", rel, row=number, value=line.strip(),
+                                      params={"expected": SIGNATORY_KEYS[0]}))
+    return text[match.end():], signatory, match.group(0).count("\n")
 
 

@@ -9,11 +9,11 @@ from labels_report.core.errors import Issue
 from labels_report.core.files import sha256_bytes
 from labels_report.core.i18n import LOCALES
 from labels_report.core.text import has_controls, show_controls, slugify, without_controls
-from labels_report.data.contract import LOGO_SUFFIXES, TOWN_FILE, TOWN_KEYS
+from labels_report.data.contract import LOGO_SUFFIXES, TOWN_FILE, TOWN_KEYS, TOWN_YEAR_KEYS
 from labels_report.data.dataset import Town
 from labels_report.data.folder import MAX_LOGO_BYTES, MAX_TEXT_BYTES
 from labels_report.data.found import Found
-from labels_report.data.reading import Workbook, XlCell, decode, display, is_empty
+from labels_report.data.reading import CellError, Workbook, XlCell, decode, display, is_empty, parse_date
 
 
 def read_town(data_dir: Path, workbook: Workbook | None, found: Found) -> None:
@@ -91,11 +91,17 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
           found: Found) -> None:
     values: dict[str, str] = {}
     rows: dict[str, int | None] = {}
+    sessions: dict[int, list] = {}
     for row, key, raw in entries:
         name = key.strip().lower()
+        per_year = re.fullmatch(r"(" + "|".join(TOWN_YEAR_KEYS) + r")_([12]\d{3})", name)
+        if per_year:
+            _year_key(per_year.group(1), int(per_year.group(2)), raw, (file, sheet, row, name), sessions, found)
+            continue
         if name not in TOWN_KEYS:
+            expected = [*TOWN_KEYS, *(f"{key}_AAAA" for key in TOWN_YEAR_KEYS)]
             found.issues.append(Issue("error", "town_key_unknown", file, sheet, row, name, name,
-                                      params={"expected": ", ".join(TOWN_KEYS)}))
+                                      params={"expected": ", ".join(expected)}))
             continue
         if name in values:
             found.issues.append(Issue("error", "town_key_duplicate", file, sheet, row, name, name,
@@ -162,4 +168,25 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
         logo=Path(logo).as_posix() if logo else "",
         default_lang=lang,
         accent_color=color.upper(),
+        author=values.get("author", ""),
+        contact=values.get("contact", ""),
+        publication_url=values.get("publication_url", ""),
+        cover_note=values.get("cover_note", ""),
+        sessions={year: tuple(entry) for year, entry in sorted(sessions.items())},
     )
+
+
+def _year_key(name: str, year: int, raw: object, where: tuple, sessions: dict[int, list], found: Found) -> None:
+    """``council_date_2017`` or ``deliberation_2017``: the council session that receives a year's report."""
+    file, sheet, row, key = where
+    entry = sessions.setdefault(year, [None, "", ""])
+    text = _town_text(raw)
+    if name == "deliberation":
+        entry[2] = text
+        return
+    if not text and not isinstance(raw, XlCell):
+        return
+    try:
+        entry[0], entry[1] = parse_date(raw if isinstance(raw, XlCell) else text)
+    except CellError as exc:
+        found.issues.append(Issue("error", exc.code, file, sheet, row, key, text, dict(exc.params)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from labels_report.core.i18n import catalogue
-from labels_report.data.contract import TABLES, TOWN_KEYS, TOWN_SHEET, VOCABULARIES, Column, Table
+from labels_report.data.contract import TABLES, TOWN_KEYS, TOWN_SHEET, TOWN_YEAR_KEYS, VOCABULARIES, Column, Table
 
 ROWS = 1000
 """Rows prepared with drop-down lists below the header."""
@@ -142,6 +142,9 @@ def _notice_sheet(ws, lang: str) -> None:
     for key in TOWN_KEYS.values():
         ws.append([key.name, cat.text(f"contract.town.{key.name}"), cat.text("contract.kind.text"), key.example,
                    yes if key.required else no])
+    for key in TOWN_YEAR_KEYS.values():  # one row per report year: council_date_2017, deliberation_2017
+        ws.append([f"{key.name}_AAAA", cat.text(f"contract.town.{key.name}"), cat.text("contract.kind.text"),
+                   key.example, no])
     for letter, width in zip("ABCDE", (20, 70, 45, 30, 12), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=2):

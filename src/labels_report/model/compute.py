@@ -9,6 +9,7 @@ publishing step hand over the report it has already computed.
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ class ComputedReport:
     """Every table of the report (raw values), by the name of its CSV file, in report order."""
     fingerprint: str = ""
     """The digest of the data folder the report was computed from ("" when not known)."""
+    built_on: dt.date | None = None
+    """The day the report is built (the council edition's provenance line tells it)."""
 
     @property
     def params(self) -> ReportParams:
@@ -39,18 +42,21 @@ class ComputedReport:
 
     def __reduce__(self):
         # MappingProxyType does not pickle: hand the tables over as a dict.
-        return (_rebuild, (self.report, dict(self.tables), self.fingerprint))
+        return (_rebuild, (self.report, dict(self.tables), self.fingerprint, self.built_on))
 
 
-def _rebuild(report: Report, tables: dict[str, pd.DataFrame], digest: str) -> ComputedReport:
-    return ComputedReport(report, MappingProxyType(tables), digest)
+def _rebuild(report: Report, tables: dict[str, pd.DataFrame], digest: str,
+             built_on: dt.date | None = None) -> ComputedReport:
+    return ComputedReport(report, MappingProxyType(tables), digest, built_on)
 
 
-def compute(dataset: Dataset, params: ReportParams, digest: str = "") -> ComputedReport:
-    """The report of ``dataset`` for ``params``, with every table computed now."""
+def compute(dataset: Dataset, params: ReportParams, digest: str = "", *,
+            built_on: dt.date | None = None) -> ComputedReport:
+    """The report of ``dataset`` for ``params``, with every table computed now; ``built_on``:
+    the day of the build (today when not given)."""
     report = Report.from_dataset(dataset, params)
     tables = {name: table(report) for name, table in TABLES.items()}
-    return ComputedReport(report, MappingProxyType(tables), digest)
+    return ComputedReport(report, MappingProxyType(tables), digest, built_on or dt.date.today())
 
 
 # -- one kernel's memory -------------------------------------------------------------

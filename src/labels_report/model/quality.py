@@ -17,6 +17,7 @@ from labels_report.core.errors import Issue
 from labels_report.data.dataset import Dataset
 from labels_report.data.load import load
 from labels_report.data.vocabulary import ActionStatus, Event
+from labels_report.model.known import known_on
 from labels_report.model.params import ReportParams
 from labels_report.model.status import histories, status_on
 
@@ -43,7 +44,9 @@ def check(data_dir: Path | str, *, year: int | None = None, as_of: dt.date | Non
             year = as_of.year if as_of else (years[-1] if years else None)
         if year is not None:
             as_of = as_of or year_end(year)
-            issues = [*issues, *data_warnings(dataset, year=year, as_of=as_of, horizon_months=horizon_months)]
+            # The warnings the report of that year will carry: on the data as known then.
+            known = known_on(dataset, as_of, year)
+            issues = [*issues, *data_warnings(known, year=year, as_of=as_of, horizon_months=horizon_months)]
     return sorted(issues, key=Issue.sort_key)
 
 

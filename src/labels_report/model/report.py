@@ -19,6 +19,7 @@ from labels_report.core.vocab import StrEnum
 from labels_report.data.dataset import Dataset
 from labels_report.data.vocabulary import ActionStatus, Event, LabelState
 from labels_report.model.deadlines import Deadline, deadlines
+from labels_report.model.known import known_on
 from labels_report.model.params import ReportParams
 from labels_report.model.quality import data_warnings
 from labels_report.model.status import EVENT_STATE, LabelEvent, LabelStatus, Period, histories, periods, status_on
@@ -97,14 +98,35 @@ def data_issues(data: Dataset, params: ReportParams) -> tuple[Issue, ...]:
     return tuple(sorted(unique.values(), key=Issue.sort_key))
 
 
+def staff_issues(data: Dataset, params: ReportParams) -> tuple[Issue, ...]:
+    """Every data-quality issue of the report of ``params``, row by row, whatever the edition:
+    the staff's list (``controle-donnees.xlsx``), never published."""
+    return data_issues(known_on(data, params.reference_date, params.year), params)
+
+
 def _num(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
 def total(values: Iterable[object]) -> float | None:
-    """The sum of the known amounts, or None when none is known ("non renseigné", never 0)."""
+    """The sum of the known amounts, or None when none is known ("non renseigné", never 0).
+    A sum over partly unknown amounts is a lower bound: :func:`unknown` says how many are missing."""
     known = [v for v in (_num(x) for x in values) if v is not None]
     return sum(known) if known else None
+
+
+def unknown(values: Iterable[object]) -> int:
+    """How many of ``values`` are not known: the report says so beside any total of them."""
+    return sum(1 for x in values if _num(x) is None)
+
+
+def spending_rate(planned: Iterable[object], spent: Iterable[object]) -> tuple[float | None, int]:
+    """Spent as a percentage of planned, over the actions whose two amounts are known only, and
+    how many actions that is. None when no such action has a planned amount above zero."""
+    pairs = [(p, s) for p, s in ((_num(a), _num(b)) for a, b in zip(planned, spent, strict=True))
+             if p is not None and s is not None]
+    base = sum(p for p, _ in pairs)
+    return (100 * sum(s for _, s in pairs) / base if base else None), len(pairs)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,6 +139,9 @@ class Report:
 
     @classmethod
     def from_dataset(cls, data: Dataset, params: ReportParams, check: bool = True) -> Report:
+        """The report of ``data`` for ``params``: the data as known on the reference date
+        (:func:`~labels_report.model.known.known_on`), then as the edition may show them."""
+        data = known_on(data, params.reference_date, params.year)
         public = params.edition_info.public
         issues = data_issues(data, params) if check else ()
         if public:
@@ -231,6 +256,7 @@ class Report:
         actions = self.year_actions
         counts = actions["status"].value_counts()
         due = self.deadlines
+        rate, compared = spending_rate(actions["budget_planned"], actions["budget_spent"])
         return {
             "labels_total": len(self.statuses),
             "labels_held": sum(1 for s in self.statuses if s.held),
@@ -242,7 +268,11 @@ class Report:
             **{f"actions_{status}": int(counts.get(status, 0)) for status in ActionStatus},
             "actions_shared": int((actions["labels"].apply(len) > 1).sum()),
             "budget_planned": total(actions["budget_planned"]),
+            "budget_planned_unknown": unknown(actions["budget_planned"]),
             "budget_spent": total(actions["budget_spent"]),
+            "budget_spent_unknown": unknown(actions["budget_spent"]),
+            "spending_rate": rate,
+            "spending_rate_actions": compared,
         }
 
     # -- deadlines ----------------------------------------------------------

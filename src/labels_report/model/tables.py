@@ -8,23 +8,22 @@ chapters format these very frames and the exports write them: a number of the
 report cannot differ from its CSV.
 
 Totals are rows of their table (``total`` is true): an action serving several
-labels is in the row of each label, and once in the total.
+labels is in the row of each label, and once in the total. Beside every sum of
+amounts, ``<column>_unknown`` counts the actions whose amount is not known:
+the sum is then a lower bound, and the report says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import platform
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
 
 from labels_report.core.dates import iso, precision_of, year_end
 from labels_report.core.vocab import StrEnum
-from labels_report.data.issues import issues_frame
-from labels_report.data.vocabulary import ActionStatus, BudgetKind
-from labels_report.model.report import Report, total
+from labels_report.data.vocabulary import ActionStatus, BudgetKind, LabelState
+from labels_report.model.report import Report, total, unknown
 from labels_report.model.status import LabelStatus
 
 
@@ -40,6 +39,8 @@ class LabelChange(StrEnum):
     LEVEL_DOWN = "level_down"
     STATE_CHANGED = "state_changed"
     UNCHANGED = "unchanged"
+    UNKNOWN = "unknown"
+    """Not known on one of the two dates: no change can be told."""
 
 
 class ActionChange(StrEnum):
@@ -69,8 +70,11 @@ COUNT = "Int64"
 
 
 def key_figures(report: Report) -> pd.DataFrame:
-    return _frame([{"figure": k, "value": v} for k, v in report.key_figures.items()], ["figure", "value"],
-                  {"value": AMOUNT})
+    # Counts stay whole numbers and a percentage keeps its decimals: one column of Python numbers
+    # (None: not recorded), not one float type for all.
+    rows = [{"figure": k, "value": None if v is None else (int(v) if float(v).is_integer() else float(v))}
+            for k, v in report.key_figures.items()]
+    return pd.DataFrame(rows, columns=["figure", "value"], dtype=object)
 
 
 def label_status(report: Report) -> pd.DataFrame:
@@ -165,9 +169,19 @@ def actions_by_label(report: Report) -> pd.DataFrame:
     return _frame(rows, ["label_id", "label", "action_id", "title", "axis", "status", "shared"])
 
 
+BUDGET_COLUMNS = ["budget_planned", "budget_planned_unknown", "budget_spent", "budget_spent_unknown"]
+BUDGET_TYPES = {"budget_planned": AMOUNT, "budget_spent": AMOUNT, "budget_planned_unknown": COUNT,
+                "budget_spent_unknown": COUNT}
+
+
+def _amounts(frame: pd.DataFrame) -> dict:
+    """The known sums of the planned and spent amounts of ``frame``'s actions, and how many are unknown."""
+    return {"budget_planned": total(frame["budget_planned"]), "budget_planned_unknown": unknown(frame["budget_planned"]),
+            "budget_spent": total(frame["budget_spent"]), "budget_spent_unknown": unknown(frame["budget_spent"])}
+
+
 def _budget_row(frame: pd.DataFrame) -> dict:
-    return {"actions": int(frame["action_id"].nunique()), "budget_planned": total(frame["budget_planned"]),
-            "budget_spent": total(frame["budget_spent"])}
+    return {"actions": int(frame["action_id"].nunique()), **_amounts(frame)}
 
 
 def budget_by_label(report: Report) -> pd.DataFrame:
@@ -181,8 +195,8 @@ def budget_by_label(report: Report) -> pd.DataFrame:
     if rows:
         # Each action once: the total is not the sum of the rows when actions are shared.
         rows.append({"label_id": "", "label": "", **_budget_row(frame), "total": True})
-    return _frame(rows, ["label_id", "label", "actions", "budget_planned", "budget_spent", "total"],
-                  {"actions": COUNT, "budget_planned": AMOUNT, "budget_spent": AMOUNT})
+    return _frame(rows, ["label_id", "label", "actions", *BUDGET_COLUMNS, "total"],
+                  {"actions": COUNT, **BUDGET_TYPES})
 
 
 def _status_counts(frame: pd.DataFrame) -> dict:
@@ -198,9 +212,8 @@ def budget_by_axis(report: Report) -> pd.DataFrame:
         rows.append({"axis": axis, **_budget_row(group), **_status_counts(group), "total": False})
     if rows:
         rows.append({"axis": "", **_budget_row(frame), **_status_counts(frame), "total": True})
-    return _frame(rows, ["axis", "actions", *ACTION_STATUS_WORDS, "budget_planned", "budget_spent", "total"],
-                  {"actions": COUNT, "budget_planned": AMOUNT, "budget_spent": AMOUNT,
-                   **{name: COUNT for name in ACTION_STATUS_WORDS}})
+    return _frame(rows, ["axis", "actions", *ACTION_STATUS_WORDS, *BUDGET_COLUMNS, "total"],
+                  {"actions": COUNT, **BUDGET_TYPES, **{name: COUNT for name in ACTION_STATUS_WORDS}})
 
 
 def budget_by_kind(report: Report) -> pd.DataFrame:
@@ -213,8 +226,7 @@ def budget_by_kind(report: Report) -> pd.DataFrame:
             rows.append({"budget_kind": kind, **_budget_row(group), "total": False})
     if rows:
         rows.append({"budget_kind": "", **_budget_row(frame), "total": True})
-    return _frame(rows, ["budget_kind", "actions", "budget_planned", "budget_spent", "total"],
-                  {"actions": COUNT, "budget_planned": AMOUNT, "budget_spent": AMOUNT})
+    return _frame(rows, ["budget_kind", "actions", *BUDGET_COLUMNS, "total"], {"actions": COUNT, **BUDGET_TYPES})
 
 
 def indicators(report: Report) -> pd.DataFrame:
@@ -234,7 +246,13 @@ def indicators(report: Report) -> pd.DataFrame:
 
 # -- year over year --------------------------------------------------------------
 
-def label_change(before: LabelStatus, after: LabelStatus) -> LabelChange:
+def label_change(before: LabelStatus, after: LabelStatus, has_levels: bool = False) -> LabelChange:
+    """How a label moved from ``before`` to ``after``. An unknown state on either date, or a level
+    unknown on either date for a label held at both that has levels, tells no change: ``unknown``."""
+    if LabelState.UNKNOWN in (before.state, after.state):
+        return LabelChange.UNKNOWN
+    if before.held and after.held and has_levels and (before.level is None or after.level is None):
+        return LabelChange.UNKNOWN
     if not before.held and after.held:
         return LabelChange.GAINED
     if before.held and not after.held:
@@ -256,9 +274,10 @@ def compare_labels(report: Report) -> pd.DataFrame:
         for after in report.statuses:
             before = report.status(after.label_id, previous.params.reference_date)
             row = report.label_row(after.label_id)
+            change = label_change(before, after, has_levels=bool(row["level_unit"]))
             rows.append({"label_id": after.label_id, "label": row["name"], "state_before": str(before.state),
                          "level_before": before.level, "state_after": str(after.state), "level_after": after.level,
-                         "level_unit": row["level_unit"], "change": str(label_change(before, after))})
+                         "level_unit": row["level_unit"], "change": str(change)})
     return _frame(rows, ["label_id", "label", "state_before", "level_before", "state_after", "level_after",
                          "level_unit", "change"], {"level_before": COUNT, "level_after": COUNT})
 
@@ -282,8 +301,14 @@ def compare_actions(report: Report) -> pd.DataFrame:
     return _frame(rows, ["action_id", "title", "status_before", "status_after", "change"])
 
 
-def _delta(after: float | None, before: float | None) -> float | None:
-    return None if after is None or before is None else after - before
+def _delta(after: dict, before: dict, column: str) -> float | None:
+    """The change of a sum from one year to the next: only when both sums are complete (a sum
+    over partly unknown amounts is a lower bound, and two lower bounds tell no change)."""
+    if after[f"{column}_unknown"] or before[f"{column}_unknown"]:
+        return None
+    if after[column] is None or before[column] is None:
+        return None
+    return after[column] - before[column]
 
 
 def compare_budget(report: Report) -> pd.DataFrame:
@@ -294,15 +319,15 @@ def compare_budget(report: Report) -> pd.DataFrame:
         axes = list(dict.fromkeys([*before["axis"], *now["axis"]]))
         groups = [(x, now[now["axis"] == x], before[before["axis"] == x], False) for x in axes]
         for axis, a, b, is_total in [*groups, ("", now, before, True)]:
-            planned, planned_before = total(a["budget_planned"]), total(b["budget_planned"])
-            spent, spent_before = total(a["budget_spent"]), total(b["budget_spent"])
-            rows.append({"axis": axis, "budget_planned_before": planned_before, "budget_planned": planned,
-                         "budget_planned_change": _delta(planned, planned_before),
-                         "budget_spent_before": spent_before, "budget_spent": spent,
-                         "budget_spent_change": _delta(spent, spent_before), "total": is_total})
-    columns = ["axis", "budget_planned_before", "budget_planned", "budget_planned_change", "budget_spent_before",
-               "budget_spent", "budget_spent_change", "total"]
-    return _frame(rows, columns, {c: AMOUNT for c in columns[1:-1]})
+            after_sums, before_sums = _amounts(a), _amounts(b)
+            rows.append({"axis": axis, **{f"{k}_before": v for k, v in before_sums.items()}, **after_sums,
+                         "budget_planned_change": _delta(after_sums, before_sums, "budget_planned"),
+                         "budget_spent_change": _delta(after_sums, before_sums, "budget_spent"), "total": is_total})
+    columns = ["axis", "budget_planned_before", "budget_planned_unknown_before", "budget_planned",
+               "budget_planned_unknown", "budget_planned_change", "budget_spent_before", "budget_spent_unknown_before",
+               "budget_spent", "budget_spent_unknown", "budget_spent_change", "total"]
+    return _frame(rows, columns, {c: COUNT if c.endswith(("_unknown", "_unknown_before")) else AMOUNT
+                                  for c in columns[1:-1]})
 
 
 def multi_year(report: Report) -> pd.DataFrame:
@@ -311,49 +336,8 @@ def multi_year(report: Report) -> pd.DataFrame:
         frame = report.actions_in(year)
         held = sum(1 for label_id in report.label_ids if report.status(label_id, year_end(year)).held)
         rows.append({"year": year, "labels_held": held, "actions": len(frame), **_status_counts(frame),
-                     "budget_planned": total(frame["budget_planned"]), "budget_spent": total(frame["budget_spent"])})
-    return _frame(rows, ["year", "labels_held", "actions", *ACTION_STATUS_WORDS, "budget_planned", "budget_spent"],
-                  {"budget_planned": AMOUNT, "budget_spent": AMOUNT})
-
-
-# -- annexes ---------------------------------------------------------------------
-
-def quality(report: Report) -> pd.DataFrame:
-    return issues_frame(list(report.issues), report.params.lang)
-
-
-def parameters(report: Report) -> pd.DataFrame:
-    p = report.params
-    rows = [("town", report.data.town.slug or report.data.town.name), ("year", str(p.year)),
-            ("edition", p.edition), ("lang", p.lang), ("as_of", p.reference_date.isoformat()),
-            ("horizon_months", str(p.horizon_months))]
-    return _frame([{"parameter": k, "value": v} for k, v in rows], ["parameter", "value"])
-
-
-def input_files(report: Report) -> pd.DataFrame:
-    rows = [{"file": name, "sha256": digest} for name, digest in sorted(report.data.sources.items())]
-    return _frame(rows, ["file", "sha256"])
-
-
-VERSIONED = ("labels-report", "pandas", "matplotlib", "babel", "pandera", "papermill", "openpyxl", "pypandoc-binary",
-             "typst")
-
-
-def versions(report: Report) -> pd.DataFrame:
-    """The package and its main libraries (the engine and timings are in ``manifest.json``)."""
-    rows = [{"component": "python", "version": platform.python_version()}]
-    for package in VERSIONED:
-        try:
-            rows.append({"component": package, "version": version(package)})
-        except PackageNotFoundError:
-            continue
-    try:
-        import pypandoc
-
-        rows.append({"component": "pandoc", "version": pypandoc.get_pandoc_version()})
-    except (ImportError, OSError, RuntimeError):
-        pass
-    return _frame(rows, ["component", "version"])
+                     **_amounts(frame)})
+    return _frame(rows, ["year", "labels_held", "actions", *ACTION_STATUS_WORDS, *BUDGET_COLUMNS], BUDGET_TYPES)
 
 
 TABLES: dict[str, Callable[[Report], pd.DataFrame]] = {
@@ -372,11 +356,10 @@ TABLES: dict[str, Callable[[Report], pd.DataFrame]] = {
     "comparaison-actions": compare_actions,
     "comparaison-budget": compare_budget,
     "evolution-pluriannuelle": multi_year,
-    "qualite-des-donnees": quality,
-    "provenance-parametres": parameters,
-    "provenance-fichiers": input_files,
-    "provenance-versions": versions,
 }
-"""Registry of the report's tables, by CSV file name (``donnees/<name>.csv``), in report order."""
+"""Registry of the report's tables, by CSV file name (``donnees/<name>.csv``), in report order. The
+provenance (files and their digests, versions, parameters) is in ``manifest.json``, and the staff's
+row-by-row data-quality list in ``controle-donnees.xlsx`` beside the editions: neither is published
+with the data of the report."""
 
 

@@ -45,7 +45,9 @@ from labels_report.data.folder import MAX_LOGO_BYTES, DataFolder, fingerprint
 from labels_report.data.load import load_dataset
 from labels_report.model.compute import ComputedReport, compute, save
 from labels_report.model.params import EDITIONS, ReportParams, parse_as_of
+from labels_report.model.report import staff_issues
 from labels_report.publish.calendar import write_ics
+from labels_report.publish.control import write_control
 from labels_report.publish.engines import Engine, RenderJob, choose_engine
 from labels_report.publish.execute import execute_chapters
 from labels_report.publish.exports import source_date_epoch, write_exports
@@ -233,6 +235,8 @@ def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_r
     except BaseException:
         _discard(futures)
         raise
+    if staged:
+        write_staff_control(data, runs[0], out_root)
     results = []
     for item in outcomes:
         if isinstance(item, _Staged):
@@ -381,7 +385,7 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
               timings: dict[str, float], started: float) -> _Staged:
     data, proj, town = context.data, context.project, context.data.town
     step = time.perf_counter()
-    computed = compute(data, params, context.digest)
+    computed = compute(data, params, context.digest, built_on=build_date())
     timings["compute"] = time.perf_counter() - step
     handover = save(computed, build_dir / ".report.pickle")
     name = basename(town.slug, params.year)
@@ -451,6 +455,23 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
     return _Staged(staging, destination, build_dir, BuildResult(params, destination, published, timings))
 
 
+def build_date() -> dt.date:
+    """The day of the build: ``SOURCE_DATE_EPOCH``'s when set (reproducible builds), else today."""
+    epoch = source_date_epoch()
+    if epoch is None:
+        return dt.date.today()
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
+
+
+def write_staff_control(data: Dataset, params: ReportParams, out_root: Path) -> Path:
+    """The staff's row-by-row data check of the year, in the town's language, beside the editions
+    (``<out>/<town>/<year>/controle-donnees.xlsx``): never in a published edition's folder."""
+    cat = catalogue(data.town.default_lang)
+    title = cat.text("control.title", town=data.town.name, year=params.year, date=cat.date(params.reference_date))
+    return write_control(staff_issues(data, params), data.town.default_lang, title,
+                         out_root / data.town.slug / str(params.year))
+
+
 def _write_files(computed: ComputedReport, build_dir: Path, name: str) -> None:
     write_exports(computed.tables, build_dir / "donnees", f"{name}-donnees.xlsx")
     write_ics(computed.report, build_dir / ICS_NAME)
@@ -473,15 +494,50 @@ def render_metadata(computed: ComputedReport, config: dict, name: str) -> dict:
         "nav-label": md_text(cat.text("report.nav")),
         "downloads-title": md_text(cat.text("report.downloads")),
         "footer": md_text(footer),
-        "downloads": [{"href": f"donnees/{t}.csv", "label": md_text(f"{t}.csv")} for t in computed.tables]
-        + [{"href": f"donnees/{name}-donnees.xlsx", "label": md_text(f"{name}-donnees.xlsx")}],
+        "downloads": downloads(computed, name),
     }
+    # The framing of a council report: the session that receives it, who prepared it, a note.
+    session = report.data.town.sessions.get(report.params.year)
+    if session is not None and (session[0] is not None or session[2]):
+        parts = []
+        if session[0] is not None:
+            parts.append(cat.text("report.session", date=cat.date(session[0], session[1])))
+        if session[2]:
+            parts.append(cat.text("report.deliberation", reference=session[2]))
+        metadata["session"] = md_text(" – ".join(parts))
+    credits = [cat.text("report.author", author=town.author) if town.author else "",
+               cat.text("report.contact", contact=town.contact) if town.contact else ""]
+    if any(credits):
+        metadata["credits"] = md_text(" · ".join(c for c in credits if c))
+    if town.cover_note:
+        metadata["cover-note"] = md_text(town.cover_note)
+    if town.publication_url:
+        # Links of the PDF to the report's files lead to where the town publishes this very folder.
+        folder = output_folder(Path(""), town.slug, ReportId(report.params.year, report.params.edition,
+                                                             report.params.lang, report.params.reference_date,
+                                                             report.params.horizon_months), town.default_lang)
+        metadata["publication-url"] = md_text(town.publication_url.rstrip("/") + "/"
+                                              + "/".join(folder.parts[1:]) + "/")
     if town.accent_color:
         metadata["accent"] = town.accent_color
     if town.logo:
         target = Path("figures") / f"logo{Path(town.logo).suffix.lower()}"
         metadata["logo"] = target.as_posix()
     return metadata
+
+
+def downloads(computed: ComputedReport, name: str) -> list[dict[str, str]]:
+    """The downloads box: the PDF first, then every table named by what it holds, the workbook and
+    the calendar (the file's name in brackets, for whoever looks for it)."""
+    cat = catalogue(computed.params.lang)
+
+    def item(href: str, key: str) -> dict[str, str]:
+        return {"href": href, "label": md_text(cat.text("download.item", what=cat.text(key),
+                                                        file=href.rsplit("/", 1)[-1]))}
+
+    return [item(f"{name}.pdf", "download.pdf"),
+            *(item(f"donnees/{table}.csv", f"download.{table}") for table in computed.tables),
+            item(f"donnees/{name}-donnees.xlsx", "download.workbook"), item(ICS_NAME, "download.calendar")]
 
 
 def copy_logo(data: Dataset, build_dir: Path) -> None:

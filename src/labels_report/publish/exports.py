@@ -48,8 +48,12 @@ def for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` as a CSV file holds it: whole amounts without ".0", and no live formula."""
     out = for_file(frame)
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(inert)
+        series = out[column]
+        live = series.map(lambda value: isinstance(value, str) and value.startswith(FORMULA_STARTS)).astype(bool)
+        if live.any():  # only then: a column of numbers keeps its type
+            series = series.astype(object)
+            series[live] = series[live].map(inert)
+            out[column] = series
     return out
 
 

@@ -31,8 +31,9 @@ def test_council_pdf_is_a4_and_holds_the_facts(sample_build):
     text = pdf_text(pdf)
     for name in LABELS:
         assert name in text, name
-    assert "14 décembre 2016" in text
-    assert "11 octobre 2016" in text
+    # a date never breaks between its day, month and year
+    assert "14\u00a0décembre\u00a02016" in text
+    assert "11\u00a0octobre\u00a02016" in text
     assert "Saint-Jean-des-Vignes" in text
     assert "500\u202f000\u00a0€" in text, "the budget written the French way, with Babel's spaces"
     assert "Rapport annuel des labels 2017" in text

@@ -54,7 +54,8 @@ def texts(reader: pypdf.PdfReader) -> list[str]:
 
 
 def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text without layout, apostrophes as French typography writes them (the report sets them so)."""
+    return re.sub(r"\s+", "", text).replace("'", "\u2019")
 
 
 def expected_cover(lang: str) -> dict[str, str]:

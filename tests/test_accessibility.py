@@ -330,6 +330,9 @@ def test_usable_on_a_phone_without_horizontal_scrolling(html_path: Path, phone) 
     assert cards and all(c.startswith('"') and len(c) > 4 for c in cards), cards[:5]
     assert not page.evaluate("""() => [...document.querySelectorAll('.table-scroll.cards')].some(
         e => e.scrollWidth > e.clientWidth + 1)"""), "no wide table scrolls sideways on a phone"
+    captions = page.evaluate("""() => [...document.querySelectorAll('.table-scroll.cards caption')].map(
+        c => c.getBoundingClientRect().width)""")
+    assert all(width > 0.6 * 375 for width in captions), f"a caption above cards reads as a line: {captions}"
     # text stays readable: body text at least 16 px
     assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)") >= 16
     # the skip link becomes visible when focused, and moves focus to main

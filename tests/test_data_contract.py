@@ -602,3 +602,41 @@ def test_workbook_variants_load_to_the_same_data(variant, tmp_path):
     for name, frame in expected.items():
         pd.testing.assert_frame_equal(tables[name].drop(columns=["_row"]), frame.drop(columns=["_row"]),
                                       obj=f"{variant}: {name}")
+
+
+def test_texts_typed_in_the_workbook_are_read_like_text_files(tmp_path):
+    """The workbook's texts sheet: a label's account and the framing texts, one per row; a label
+    the data do not know, HTML, and a text given twice are errors naming the sheet's row."""
+    folder = tmp_path / "commune"
+    shutil.copytree(BASE, folder)
+    shutil.rmtree(folder / "texts")
+    book = to_workbook(folder)
+    from openpyxl import load_workbook as open_book
+
+    wb = open_book(book)
+    sheet = wb.create_sheet("Texts")
+    sheet.append(["year", "label_or_section", "signatory", "text"])
+    sheet.append([2017, "Avant-propos", "Camille Martin, maire", "Un **rapport** pour le conseil."])
+    sheet.append([2017, "ville-fleurie", None, "Le bilan du fleurissement."])
+    wb.save(book)
+    data = load_dataset(folder)
+    assert data.texts[(2017, "_avant-propos")] == "Un **rapport** pour le conseil.\n"
+    assert data.signatories[(2017, "_avant-propos")] == "Camille Martin, maire"
+    assert data.texts[(2017, "ville-fleurie")] == "Le bilan du fleurissement.\n"
+    sheet.append([2017, "ville-fleurie", None, "Encore."])
+    sheet.append([2017, "ville-inconnue", None, "x"])
+    sheet.append([2017, "perspectives", None, "<script>x</script>"])
+    wb.save(book)
+    found = {(i.code, i.sheet, i.row, i.column) for i in check(folder, year=YEAR) if i.severity == "error"}
+    assert found == {("text_duplicate_row", "Texts", 4, "label_or_section"),
+                     ("text_label_unknown", "Texts", 5, "label_or_section"),
+                     ("text_raw_html", "Texts", 6, "text")}
+
+
+def test_the_template_has_a_sheet_for_the_texts(tmp_path):
+    from openpyxl import load_workbook as open_book
+
+    wb = open_book(write_template(tmp_path / "saisie.xlsx"))
+    assert [c.value for c in wb["texts"][1]] == ["year", "label_or_section", "signatory", "text"]
+    notice = " ".join(str(c.value) for row in wb["Notice"].iter_rows() for c in row if c.value)
+    assert "avant-propos, faits-marquants, perspectives" in notice

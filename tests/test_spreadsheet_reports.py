@@ -54,6 +54,8 @@ def test_report_built_from_the_template_a_clerk_filled(tmp_path):
     years = book["action_years"]
     years.append(["A01", 2017, "Réalisée", 100, "500 000 €", 480000.25, "investissement"])
     years.append(["A02", "2017", "en cours", 50, 12000, "11 500,50 €", "fonctionnement"])
+    book["texts"].append([2017, "avant-propos", "Camille Martin, maire", "Une année de **fleurs** et d'écoles."])
+    book["texts"].append([2017, "ville-fleurie", None, "La troisième fleur obtenue en septembre."])
     for row in book["town"].iter_rows(min_row=2):
         if row[0].value == "name":
             row[1].value = "Villeneuve-sur-Essai"
@@ -62,6 +64,9 @@ def test_report_built_from_the_template_a_clerk_filled(tmp_path):
     [result] = build(folder, 2017, editions=["conseil"], engine="pandoc", out=tmp_path / "out", project=ROOT)
     text = re.sub(r"[ \t\r\n]+", " ", "\n".join(p.extract_text() for p in PdfReader(result.files["pdf"]).pages))
     assert "Villeneuve-sur-Essai" in text
+    # the texts typed in the workbook: the foreword with its signatory, a label's account
+    assert "Avant-propos" in text and "Une année de fleurs et d’écoles." in text and "Camille Martin, maire" in text
+    assert "La troisième fleur obtenue en septembre." in text
     assert "Villes et Villages Fleuris" in text and "3 fleurs" in text
     assert "14\u00a0décembre\u00a02016" in text and "12\u00a0septembre\u00a02017" in text
     assert "Plan «\u00a0écoles 3.0\u00a0»" in text

@@ -284,6 +284,17 @@ foreword (with its signatory), the highlights of the year and the perspectives f
 SIGNATORY_KEYS = ("signataire", "signatory")
 """The front-matter key that names a framing text's signatory (``---`` / ``signataire: …`` / ``---``)."""
 
+TEXTS_SHEET = "texts"
+"""The workbook's sheet of texts: what ``texts/<year>/*.md`` hold, typed in Excel, one row per text."""
+TEXTS_COLUMNS: tuple[Column, ...] = (
+    Column("year", "year", True, example="2017"),
+    Column("label_or_section", "text", True, example="ville-fleurie, avant-propos, faits-marquants, perspectives"),
+    Column("signatory", "text", example="Marie Dupont, maire"),
+    Column("text", "text", True, example="Le jury régional a confirmé la troisième fleur…"),
+)
+"""Columns of the texts sheet: the year, the label (its ``label_id``) or the section the text is for,
+the signatory (of the foreword), and the text itself (Markdown without HTML)."""
+
 
 
 # -- pandera schemas: rules within one table ---------------------------------------

@@ -36,8 +36,12 @@ from labels_report.data.contract import (
 from labels_report.data.dataset import Dataset
 from labels_report.data.folder import MAX_TEXT_BYTES, DataFolder, Entry
 from labels_report.data.found import Found
+from labels_report.core.text import normalise_word
 from labels_report.data.reading import (
     CellError,
+    XlCell,
+    parse_text,
+    parse_year,
     RawTable,
     Workbook,
     decode,
@@ -81,6 +85,7 @@ def load(data_dir: Path, lang: str = "fr") -> tuple[Dataset | None, list[Issue]]
     check_tables(found)
     cross_check(found, lang)
     _read_texts(data_dir, found)
+    _read_text_sheet(workbook, found)
     found.issues += load_warnings(found)
     issues = sorted(found.issues, key=Issue.sort_key)
     if any(i.severity == "error" for i in issues) or found.town is None:
@@ -324,6 +329,63 @@ def _read_texts(data_dir: Path, found: Found) -> None:
                 found.texts[(int(entry.name), label_id)] = text.strip() + "\n"
                 if signatory:
                     found.signatories[(int(entry.name), label_id)] = signatory
+
+
+def _read_text_sheet(workbook: Workbook | None, found: Found) -> None:
+    """The texts typed in the workbook's texts sheet: the same as ``texts/<year>/*.md``, one row each."""
+    if workbook is None or not workbook.texts:
+        return
+    file, sheet = workbook.file, workbook.texts_sheet
+    label_ids = set(found.frames["labels"]["label_id"]) if found.complete("labels") else None
+    first_row: dict[tuple[int, str], int] = {}
+
+    def error(code: str, number: int, column: str, value: str, **params: object) -> None:
+        found.issues.append(Issue("error", code, file, sheet, number, column, value, params))
+
+    for number, row in workbook.texts:
+        year_cell, about_cell = row.get("year", XlCell(None)), row.get("label_or_section", XlCell(None))
+        text = parse_text(row.get("text", XlCell(None)))
+        year = None
+        if is_empty(year_cell):
+            error("value_required", number, "year", "")
+        else:
+            try:
+                year = parse_year(year_cell)
+            except CellError as exc:
+                error(exc.code, number, "year", display(year_cell), **exc.params)
+        about = parse_text(about_cell).strip()
+        section = "_" + normalise_word(about).replace(" ", "-").lstrip("_")
+        if not about:
+            error("value_required", number, "label_or_section", "")
+            key = None
+        elif section in FRAMING_TEXTS:
+            key = section
+        elif label_ids is None or about in label_ids:
+            key = about
+        else:
+            error("text_label_unknown", number, "label_or_section", about, labels_file=found.where("labels"))
+            key = None
+        if not text.strip():
+            error("value_required", number, "text", "")
+            continue
+        html = raw_html(text)
+        for _line, tag in html:
+            error("text_raw_html", number, "text", tag)
+        if year is None or key is None or html:
+            continue
+        if (year, key) in found.texts:
+            where = first_row.get((year, key))
+            if where:
+                error("text_duplicate_row", number, "label_or_section", about, year=year, first_row=where)
+            else:
+                error("text_duplicate_file", number, "label_or_section", about, year=year,
+                      file=f"{TEXTS_FOLDER}/{year}/{key}.md")
+            continue
+        first_row[(year, key)] = number
+        found.texts[(year, key)] = text.replace("\r\n", "\n").strip() + "\n"
+        signatory = parse_text(row.get("signatory", XlCell(None))).strip()
+        if signatory:
+            found.signatories[(year, key)] = signatory
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from labels_report.core.errors import ParameterError
-from labels_report.data.contract import TABLES, TEXTS_FOLDER, TOWN_FILE, TOWN_KEYS
+from labels_report.data.contract import TABLES, TEXTS_FOLDER, TOWN_FILE, TOWN_KEYS, TOWN_YEAR_KEYS
 
 
 def _yaml_text(value: str) -> str:
@@ -31,6 +31,13 @@ def init_town(name: str, data_dir: Path | str) -> Path:
     values = {"name": name.strip(), "slug": folder.resolve().name, "default_lang": "fr"}
     lines = ["# Commune : une information par ligne, « clé: valeur ». Laisser vide ce qui n'est pas connu."]
     lines += [f"{key}: {_yaml_text(values.get(key, ''))}" for key in TOWN_KEYS]
+    lines += ["",
+              "# Pour chaque année de rapport, si elle est connue : la séance du conseil qui reçoit le rapport",
+              "# et la référence de la délibération, par exemple :",
+              *(f"# {key.example}" for key in TOWN_YEAR_KEYS.values()),
+              "",
+              "# Les textes vont dans texts/AAAA/ : <label_id>.md (le bilan d'un label), _avant-propos.md,",
+              "# _faits-marquants.md, _perspectives.md (ou dans la feuille « texts » du classeur)."]
     (folder / TOWN_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
     for table in TABLES.values():
         (folder / table.file).write_text(",".join(table.column_names) + "\n", encoding="utf-8")

@@ -57,7 +57,17 @@ from dataclasses import dataclass, field
 from labels_report.core.dates import FIRST_YEAR, LAST_YEAR, DatePrecision, clerk, partial_date
 from labels_report.core.errors import Issue
 from labels_report.core.text import fold, has_controls, normalise_word, show_controls, without_controls
-from labels_report.data.contract import BOOLEAN_WORDS, TABLES, TOWN_KEYS, TOWN_SHEET, VOCABULARIES, Column, Table
+from labels_report.data.contract import (
+    BOOLEAN_WORDS,
+    TABLES,
+    TEXTS_COLUMNS,
+    TEXTS_SHEET,
+    TOWN_KEYS,
+    TOWN_SHEET,
+    VOCABULARIES,
+    Column,
+    Table,
+)
 
 SEPARATORS = (";", ",", "\t")
 MAX_ROWS = 250_000
@@ -644,12 +654,15 @@ def read_csv(data: bytes, rel: str, table: Table) -> tuple[RawTable | None, list
 
 @dataclass
 class Workbook:
-    """What one workbook holds: its tables, and its ``town`` sheet as (row, key, value) rows."""
+    """What one workbook holds: its tables, its ``town`` sheet as (row, key, value) rows, and its
+    ``texts`` sheet as (row, column -> cell) rows."""
 
     file: str
     tables: dict[str, RawTable]
     town: list[tuple[int, str, object]] | None
     town_sheet: str = TOWN_SHEET
+    texts: list[tuple[int, dict[str, XlCell]]] | None = None
+    texts_sheet: str = TEXTS_SHEET
 
 
 def _xl_letter(position: int) -> str:
@@ -764,6 +777,7 @@ def read_workbook(data: bytes, rel: str) -> tuple[Workbook | None, list[Issue]]:
             # a workbook Excel saved holds every formula's value (an empty one may be a formula's
             # result); one with no value at all was written by a program that does not calculate
             issues += formula_issues
+        town_sheet = sheets.get(TOWN_SHEET, TOWN_SHEET)
         if TOWN_SHEET in sheets:
             town = []
             for number, cells in _sheet_records(book[sheets[TOWN_SHEET]], rel, sheets[TOWN_SHEET], issues):
@@ -771,11 +785,41 @@ def read_workbook(data: bytes, rel: str) -> tuple[Workbook | None, list[Issue]]:
                 value = cells[1] if len(cells) > 1 else XlCell(None)
                 if key and key not in ("key", "clé", "cle") and (key in TOWN_KEYS or not is_empty(value)):
                     town.append((number, key, value))
-            return Workbook(rel, tables, town, sheets[TOWN_SHEET]), issues
+        texts = None
+        if TEXTS_SHEET in sheets:
+            texts = _texts_sheet(book[sheets[TEXTS_SHEET]], rel, sheets[TEXTS_SHEET], issues)
+        return Workbook(rel, tables, town, town_sheet, texts, sheets.get(TEXTS_SHEET, TEXTS_SHEET)), issues
     finally:
         book.close()
         formulas.close()
-    return Workbook(rel, tables, town), issues
+
+
+def _texts_sheet(ws, file: str, sheet: str, issues: list[Issue]) -> list[tuple[int, dict[str, XlCell]]]:
+    """The rows of the texts sheet below its header, by column name (an empty sheet: no text)."""
+    names = tuple(c.name for c in TEXTS_COLUMNS)
+    records = _sheet_records(ws, file, sheet, issues)
+    header = next(((n, [_header_name(c.value) for c in cells]) for n, cells in records
+                   if {"year", "text"} <= set(_header_name(c.value) for c in cells)), None)
+    if header is None:
+        if records:
+            issues.append(Issue("error", "header_unrecognised", file, sheet, records[0][0],
+                                value=" | ".join(display(c) for c in records[0][1] if not is_empty(c))[:80],
+                                params={"expected": ", ".join(names)}))
+        return []
+    header_row, header_names = header
+    positions = {name: index for index, name in enumerate(header_names) if name in names}
+    rows = []
+    for number, cells in records:
+        if number <= header_row or all(is_empty(c) for c in cells):
+            continue
+        row = {name: cells[index] if index < len(cells) else XlCell(None) for name, index in positions.items()}
+        for name, cell in row.items():
+            if isinstance(cell.value, str) and has_controls(cell.value):
+                issues.append(Issue("warning", "control_characters_removed", file, sheet, number, name,
+                                    show_controls(cell.value)[:60]))
+                row[name] = XlCell(without_controls(cell.value), cell.number_format)
+        rows.append((number, row))
+    return rows
 
 
 def _column_at(positions: dict[str, int], index: int) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from labels_report.core.i18n import catalogue
+from labels_report.data.contract import FRAMING_TEXTS, TEXTS_COLUMNS, TEXTS_SHEET
 from labels_report.data.contract import TABLES, TOWN_KEYS, TOWN_SHEET, TOWN_YEAR_KEYS, VOCABULARIES, Column, Table
 
 ROWS = 1000
@@ -145,11 +146,46 @@ def _notice_sheet(ws, lang: str) -> None:
     for key in TOWN_YEAR_KEYS.values():  # one row per report year: council_date_2017, deliberation_2017
         ws.append([f"{key.name}_AAAA", cat.text(f"contract.town.{key.name}"), cat.text("contract.kind.text"),
                    key.example, no])
+    ws.append([])
+    ws.append([cat.text("template.notice.sheet", sheet=TEXTS_SHEET)])
+    ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
+    ws.append([cat.text("contract.table.texts")])
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for column in TEXTS_COLUMNS:
+        ws.append([column.name, cat.text(f"contract.column.texts.{column.name}"), _format_text(column, lang),
+                   column.example, yes if column.required else no])
     for letter, width in zip("ABCDE", (20, 70, 45, 30, 12), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _texts_sheet(book, lang: str) -> None:
+    """The sheet where a clerk types the services' narratives and the framing texts, one per row."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    cat = catalogue(lang)
+    ws = book.create_sheet(TEXTS_SHEET)
+    ws.append([c.name for c in TEXTS_COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    for letter, width in zip("ABCD", (10, 28, 28, 100), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.column_dimensions["A"].number_format = "0"
+    for letter in "BCD":
+        ws.column_dimensions[letter].number_format = "@"
+    ws.column_dimensions["D"].alignment = Alignment(wrap_text=True, vertical="top")
+    # The sections, or any label of the labels sheet (another value is allowed and checked on reading).
+    sections = ",".join(name.lstrip("_") for name in FRAMING_TEXTS)
+    rule = DataValidation(type="list", formula1=f'"{sections}"', allow_blank=True, showErrorMessage=False,
+                          errorTitle=cat.text("template.validation.title"))
+    rule.add(f"B2:B{ROWS + 1}")
+    ws.add_data_validation(rule)
 
 
 def write_template(path: Path | str, lang: str = "fr") -> Path:
@@ -162,6 +198,7 @@ def write_template(path: Path | str, lang: str = "fr") -> Path:
     for table in TABLES.values():
         _table_sheet(book, table, lang)
     _town_sheet(book, lang)
+    _texts_sheet(book, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

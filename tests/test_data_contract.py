@@ -372,7 +372,7 @@ def test_template_structure(tmp_path):
 
     path = write_template(tmp_path / "modele.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["Notice", "labels", "label_events", "actions", "action_years", "town"]
+    assert book.sheetnames == ["Notice", "labels", "label_events", "actions", "action_years", "town", "texts"]
     notice = " ".join(str(c.value) for row in book["Notice"].iter_rows() for c in row if c.value)
     assert "JJ/MM/AAAA" in notice and "Identifiant du label" in notice and "Obligatoire" in notice
     events = book["label_events"]

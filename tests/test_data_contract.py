@@ -89,12 +89,13 @@ def test_messages_say_file_row_column_value():
     line = expected_lines(BROKEN / "date-impossible")[0]
     assert line == (
         "erreur | label_events.csv | 3 | date | 31/02/2017 | date invalide « 31/02/2017 » : attendu une date "
-        "réelle au format JJ/MM/AAAA ou AAAA-MM-JJ (ou MM/AAAA, AAAA-MM, AAAA quand le jour ou le mois n'est pas connu)"
+        "réelle, le jour d'abord, par exemple 14/03/2016, 14.03.2016, 14 mars 2016 ou 2016-03-14 (ou 03/2016, 2016 "
+        "quand le jour ou le mois n'est pas connu)"
     )
     (issue,) = check(BROKEN / "date-impossible", year=YEAR)
     assert location(issue) == "label_events.csv, ligne 3, colonne date"
     assert location(issue, "en") == "label_events.csv, row 3, column date"
-    assert message(issue, "en").startswith('invalid date "31/02/2017": expected a real date as DD/MM/YYYY')
+    assert message(issue, "en").startswith('invalid date "31/02/2017": expected a real date, day first')
 
 
 def test_vocabulary_error_lists_the_accepted_words_in_the_users_language():
@@ -152,13 +153,21 @@ def test_load_dataset_reports_every_error_in_one_pass(tmp_path):
     ("02/2016", "end", (dt.date(2016, 2, 29), "month")),
     ("05/2014", "start", (dt.date(2014, 5, 1), "month")),
     ("2016-12-14 00:00:00", "start", (dt.date(2016, 12, 14), "day")),
+    # the same date spelled another way that can only mean it: the day first unless the year is
+    ("14.03.2016", "start", (dt.date(2016, 3, 14), "day")),
+    ("14-03-2016", "start", (dt.date(2016, 3, 14), "day")),
+    ("2016.03.14", "start", (dt.date(2016, 3, 14), "day")),
+    ("2016/03/14", "start", (dt.date(2016, 3, 14), "day")),
+    ("03.2016", "end", (dt.date(2016, 3, 31), "month")),
+    ("2016/03", "start", (dt.date(2016, 3, 1), "month")),
 ])
 def test_dates(text, bound, expected):
     assert parse_date(text, bound) == expected
 
 
 @pytest.mark.parametrize("text", ["31/02/2017", "2017-02-31", "2017-13", "13/2017", "17", "mai-14",
-                                  "2016/12/14", "demain", "31 févr. 2017", "14 décembrier 2016", "14 déc. 16"])
+                                  "2016/14/12", "14/03-2016", "03/14/2016", "demain", "31 févr. 2017",
+                                  "14 décembrier 2016", "14 déc. 16", "lundi 2016"])
 def test_impossible_or_unreadable_dates(text):
     with pytest.raises(CellError) as raised:
         parse_date(text)
@@ -182,6 +191,12 @@ def test_a_two_digit_year_is_refused_and_said_so(text):
     ("février 2016", "end", (dt.date(2016, 2, 29), "month")),
     ("Sept. 2014", "start", (dt.date(2014, 9, 1), "month")),
     ("May 2014", "start", (dt.date(2014, 5, 1), "month")),
+    ("14 mars 2016", "start", (dt.date(2016, 3, 14), "day")),
+    ("14 March 2016", "start", (dt.date(2016, 3, 14), "day")),
+    ("March 14, 2016", "start", (dt.date(2016, 3, 14), "day")),
+    ("Mar 14 2016", "start", (dt.date(2016, 3, 14), "day")),
+    ("lundi 14 mars 2016", "start", (dt.date(2016, 3, 14), "day")),
+    ("Monday, 14th March 2016", "start", (dt.date(2016, 3, 14), "day")),
 ])
 def test_dates_with_the_month_in_words(text, bound, expected):
     """A month written in words, French or English, full or abbreviated, is unambiguous."""

@@ -26,10 +26,13 @@ spans several lines) and the Excel row number in a workbook.
 **Cells** (see :mod:`labels_report.data.contract` for the kinds):
 
 * dates are French: ``dd/mm/yyyy`` (``12/01/2017`` is the 12th of January,
-  never December the 1st), or ISO ``yyyy-mm-dd``; a date known to the month is
-  ``yyyy-mm`` or ``mm/yyyy``, to the year ``yyyy``. A month may be written in
-  words, in French or English, in full or abbreviated (``14 déc. 2016``,
-  ``1er mars 2020``, ``décembre 2016``). A date that does not exist
+  never December the 1st), or ISO ``yyyy-mm-dd``, with a slash, a dot or a
+  hyphen between the parts (``14.03.2016``, ``14-03-2016``, ``2016.03.14``,
+  ``2016/03/14``: the day comes first unless the year does); a date known to
+  the month is ``yyyy-mm`` or ``mm/yyyy`` (``03.2016``), to the year ``yyyy``.
+  A month may be written in words, in French or English, in full or
+  abbreviated (``14 déc. 2016``, ``1er mars 2020``, ``lundi 14 mars 2016``,
+  ``March 14, 2016``, ``décembre 2016``). A date that does not exist
   (``31/02/2017``, ``2017-02-31``) is an error, and so is a two-digit year
   (``14/12/16``: 1916 or 2016?);
 * numbers accept spaces (also no-break and narrow no-break spaces) as thousands
@@ -166,14 +169,16 @@ def parse_list(raw: object) -> tuple[str, ...]:
     return tuple(seen)
 
 
-# Dates: (pattern, precision); groups are year, month, day by name.
+# Dates: (pattern, precision); groups are year, month, day by name. The separator is a slash,
+# a dot or a hyphen, the same one twice. A four-digit year first is the ISO order (year, month,
+# day); otherwise the day comes first, as a French town writes it: never month/day.
 _DATE_FORMS: tuple[tuple[re.Pattern[str], DatePrecision], ...] = tuple(
     (re.compile(pattern + r"$"), precision)
     for pattern, precision in (
-        (r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ]00:00(?::00)?)?", DatePrecision.DAY),
-        (r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?: 00:00(?::00)?)?", DatePrecision.DAY),
-        (r"(?P<y>\d{4})-(?P<m>\d{1,2})", DatePrecision.MONTH),
-        (r"(?P<m>\d{1,2})/(?P<y>\d{4})", DatePrecision.MONTH),
+        (r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?:[T ]00:00(?::00)?)?", DatePrecision.DAY),
+        (r"(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})(?: 00:00(?::00)?)?", DatePrecision.DAY),
+        (r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})", DatePrecision.MONTH),
+        (r"(?P<m>\d{1,2})[-/.](?P<y>\d{4})", DatePrecision.MONTH),
         (r"(?P<y>\d{4})", DatePrecision.YEAR),
     )
 )
@@ -191,17 +196,38 @@ MONTH_WORDS: dict[str, int] = {
 }
 """Month names and their usual abbreviations, French and English, without accents."""
 
-_WORDED_DATE = re.compile(r"(?:(?P<d>\d{1,2})(?:er)?[\s\-]+)?(?P<m>[a-z]+)\.?[\s\-]+(?P<y>\d{4})")
+WEEKDAY_WORDS = frozenset((
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven",
+    "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+    "wed", "thu", "fri", "sat", "sun"))
+"""Days of the week a long date may start with (``lundi 14 mars 2016``): they add nothing to it."""
+
+_DAY = r"(?P<d>\d{1,2})(?:er|st|nd|rd|th)?"
+_WORDED_DATES = (
+    # 14 mars 2016, 1er mars 2020, 14-DEC-2016, mars 2016
+    re.compile(r"(?:" + _DAY + r"[\s\-]+)?(?P<m>[a-z]+)\.?[\s\-]+(?P<y>\d{4})"),
+    # March 14, 2016: a month in words cannot be mistaken for a day
+    re.compile(r"(?P<m>[a-z]+)\.?\s+" + _DAY + r",?\s+(?P<y>\d{4})"),
+)
+_WEEKDAY = re.compile(r"^(?P<w>[a-z]+)\.?,?\s+(?=\d)")
 _TWO_DIGIT_YEAR = re.compile(r"(?:\d{1,2}[/.\-])?\d{1,2}[/.\-]\d{2}")
 
 
 def _worded_date(text: str) -> tuple[int, int, int | None] | None:
-    """``14 déc. 2016`` -> (2016, 12, 14); ``décembre 2016`` -> (2016, 12, None)."""
-    match = _WORDED_DATE.fullmatch(" ".join(fold(text).split()))
-    if not match or match.group("m") not in MONTH_WORDS:
-        return None
-    day = match.group("d")
-    return int(match.group("y")), MONTH_WORDS[match.group("m")], int(day) if day else None
+    """``14 déc. 2016`` -> (2016, 12, 14); ``décembre 2016`` -> (2016, 12, None);
+    ``lundi 14 mars 2016`` and ``March 14, 2016`` -> (2016, 3, 14)."""
+    folded = " ".join(fold(text).split())
+    readings = [folded]
+    weekday = _WEEKDAY.match(folded)
+    if weekday and weekday.group("w") in WEEKDAY_WORDS:  # "mar" is also March: tried as it is first
+        readings.append(folded[weekday.end():])
+    for reading in readings:
+        for pattern in _WORDED_DATES:
+            match = pattern.fullmatch(reading)
+            if match and match.group("m") in MONTH_WORDS:
+                day = match.group("d")
+                return int(match.group("y")), MONTH_WORDS[match.group("m")], int(day) if day else None
+    return None
 
 
 # 1 January 1900 .. 31 December 1927 as Excel serial numbers 1000..9999: a year

@@ -105,6 +105,30 @@ def test_vocabulary_error_lists_the_accepted_words_in_the_users_language():
     assert "planned (prévue), in_progress (en cours), done (réalisée)" in message(en, "en")
 
 
+def test_a_misspelt_label_or_word_gets_the_closest_known_one_in_both_languages():
+    (label,) = check(BROKEN / "event-label-misspelt", year=YEAR)
+    assert label.params["suggestion"] == "ville-amie-des-enfants"
+    assert message(label, "fr").endswith(" ; vouliez-vous dire « ville-amie-des-enfants » ?")
+    assert message(label, "en").endswith('; did you mean "ville-amie-des-enfants"?')
+    (word,) = check(BROKEN / "event-misspelt", year=YEAR, lang="en")
+    assert message(word, "en").endswith('; did you mean "renouvellement"?')
+    # a label that is another one, or a word far from every word, gets no guess
+    for case in ("event-unknown-label", "action-unknown-label", "status-unknown", "event-unknown"):
+        (issue,) = check(BROKEN / case, year=YEAR)
+        assert not issue.params.get("suggestion") and "vouliez-vous" not in message(issue), case
+
+
+def test_suggestions_for_actions_texts_and_typed_words(tmp_path):
+    folder = shutil.copytree(BASE, tmp_path / "testville")
+    years = folder / "action_years.csv"
+    years.write_text(years.read_text("utf-8").replace("A02,2017,done", "A2,2017,terminé."), "utf-8")
+    (folder / "texts" / "2017" / "ville-amie-des-enfant.md").write_text("Texte.\n", "utf-8")
+    found = {(i.code, i.column or i.file): i.params.get("suggestion") for i in check(folder, year=YEAR)
+             if i.severity == "error"}
+    assert found == {("action_unknown", "action_id"): "A02", ("vocab_unknown", "status"): "terminé",
+                     ("text_label_unknown", "texts/2017/ville-amie-des-enfant.md"): "ville-amie-des-enfants"}
+
+
 def test_every_issue_code_has_a_message_in_every_language():
     keys = {lang: {k for k in catalogue(lang).messages if k.startswith(("issue.", "template.", "contract."))}
             for lang in ("fr", "en")}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
@@ -20,6 +22,23 @@ def normalise_word(text: str) -> str:
     case, accents, surrounding spaces folded, ``_``/``-`` read as spaces."""
     folded = fold(text.strip()).replace("\u2019", "'")
     return re.sub(r"[\s_\-]+", " ", folded).strip()
+
+
+SUGGESTION_CUTOFF = 0.75
+"""How alike (:class:`difflib.SequenceMatcher` ratio) a typed word and a known one must be for the
+known one to be suggested: ``ville-amie-enfants`` is 0.9 from ``ville-amie-des-enfants``, ``A1`` 0.8
+from ``A01``; ``ville-internet`` is 0.59 from ``ville-fleurie``, another label, never suggested."""
+
+
+def closest(typed: str, known: Iterable[str], cutoff: float = SUGGESTION_CUTOFF) -> str | None:
+    """The value of ``known`` closest to ``typed`` (compared as :func:`normalise_word` folds them),
+    as ``known`` spells it; None when none is close enough to be what was meant."""
+    forms: dict[str, str] = {}
+    for value in known:
+        if value:
+            forms.setdefault(normalise_word(value), value)
+    match = difflib.get_close_matches(normalise_word(typed), list(forms), n=1, cutoff=cutoff)
+    return forms[match[0]] if match else None
 
 
 SLUG_LENGTH = 60

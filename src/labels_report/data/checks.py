@@ -15,6 +15,7 @@ import pandas as pd
 
 from labels_report.core.errors import Issue
 from labels_report.core.i18n import catalogue
+from labels_report.core.text import closest
 from labels_report.data.contract import rules
 from labels_report.data.found import Found
 from labels_report.data.reading import RawTable
@@ -96,7 +97,8 @@ def cross_check(found: Found, lang: str) -> None:
     for event in events.to_dict("records"):
         label_id = event["label_id"]
         if label_ids is not None and label_id and label_id not in label_ids:
-            issue("label_unknown", "label_events", event, "label_id", labels_file=found.where("labels"))
+            issue("label_unknown", "label_events", event, "label_id", labels_file=found.where("labels"),
+                  suggestion=closest(label_id, label_ids) or "")
         if not pd.isna(event["level"]) and label_id in scales:
             unit, maximum = scales[label_id]
             if not unit or pd.isna(maximum):
@@ -114,7 +116,8 @@ def cross_check(found: Found, lang: str) -> None:
         if label_ids is not None:
             for label_id in action["labels"]:
                 if label_id not in label_ids:
-                    issue("label_unknown", "actions", action, "labels", label_id, labels_file=found.where("labels"))
+                    issue("label_unknown", "actions", action, "labels", label_id, labels_file=found.where("labels"),
+                          suggestion=closest(label_id, label_ids) or "")
         start, end = action["start_date"], action["end_date"]
         if start is not None and end is not None and end < start:
             issue("end_before_start", "actions", action, "end_date", start=found.shown.get(
@@ -126,7 +129,8 @@ def cross_check(found: Found, lang: str) -> None:
     for row in years.to_dict("records"):
         action_id = row["action_id"]
         if action_ids is not None and action_id and action_id not in action_ids:
-            issue("action_unknown", "action_years", row, "action_id", actions_file=found.where("actions"))
+            issue("action_unknown", "action_years", row, "action_id", actions_file=found.where("actions"),
+                  suggestion=closest(action_id, action_ids) or "")
             continue
         if pd.isna(row["year"]) or action_id not in periods:
             continue

@@ -19,12 +19,17 @@ VALUE_WIDTH = 30
 
 
 def message(issue: Issue, lang: str = "fr") -> str:
-    """The explanation of ``issue`` in ``lang`` (what was expected). Large whole numbers (limits,
-    lengths) are written the language's way: "250 000"."""
+    """The explanation of ``issue`` in ``lang`` (what was expected), and the value that was probably
+    meant when the issue has a ``suggestion``. Large whole numbers (limits, lengths) are written the
+    language's way: "250 000"."""
     cat = catalogue(lang)
     params = {key: cat.number(value) if isinstance(value, int) and not isinstance(value, bool) and value >= 10_000
               else value for key, value in issue.params.items()}
-    return cat.text(f"issue.{issue.code}", **{"value": issue.value or "", **params})
+    text = cat.text(f"issue.{issue.code}", **{"value": issue.value or "", **params})
+    # The closest known value, when one is close enough to be what was meant: "vouliez-vous dire … ?"
+    if params.get("suggestion"):
+        text += cat.text("issue.suggestion", suggestion=params["suggestion"])
+    return text
 
 
 def location(issue: Issue, lang: str = "fr") -> str:

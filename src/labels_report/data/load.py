@@ -36,7 +36,7 @@ from labels_report.data.contract import (
 from labels_report.data.dataset import Dataset
 from labels_report.data.folder import MAX_TEXT_BYTES, DataFolder, Entry
 from labels_report.data.found import Found
-from labels_report.core.text import normalise_word
+from labels_report.core.text import closest, normalise_word
 from labels_report.data.reading import (
     CellError,
     XlCell,
@@ -197,7 +197,7 @@ def _decimal_marks(raws: Iterable[RawTable]) -> dict[str, str | None]:
 def _cell_params(error: CellError, column: Column, lang: str) -> dict[str, object]:
     params = dict(error.params)
     if error.code == "vocab_unknown":
-        params = {"expected": VOCABULARIES[column.vocab or ""].accepted(lang)}
+        params = {"expected": VOCABULARIES[column.vocab or ""].accepted(lang), "suggestion": params["suggestion"]}
     elif error.code == "number_ambiguous":
         cat = catalogue(lang)
         digits = int(params.pop("digits"))
@@ -311,7 +311,8 @@ def _read_texts(data_dir: Path, found: Found) -> None:
                                               params={"expected": ", ".join(f"{n}.md" for n in FRAMING_TEXTS)}))
             elif label_ids is not None and label_id not in label_ids:
                 found.issues.append(Issue("error", "text_label_unknown", text_entry.rel, value=label_id,
-                                          params={"labels_file": found.where("labels")}))
+                                          params={"labels_file": found.where("labels"),
+                                                  "suggestion": closest(label_id, label_ids) or ""}))
             text = decode(data)
             if text is None:
                 found.issues.append(Issue("error", "file_not_text", text_entry.rel))
@@ -363,7 +364,9 @@ def _read_text_sheet(workbook: Workbook | None, found: Found) -> None:
         elif label_ids is None or about in label_ids:
             key = about
         else:
-            error("text_label_unknown", number, "label_or_section", about, labels_file=found.where("labels"))
+            sections = [name.lstrip("_") for name in FRAMING_TEXTS]
+            error("text_label_unknown", number, "label_or_section", about, labels_file=found.where("labels"),
+                  suggestion=closest(about, [*label_ids, *sections]) or "")
             key = None
         if not text.strip():
             error("value_required", number, "text", "")

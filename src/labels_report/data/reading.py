@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 
 from labels_report.core.dates import FIRST_YEAR, LAST_YEAR, DatePrecision, clerk, partial_date
 from labels_report.core.errors import Issue
-from labels_report.core.text import fold, has_controls, normalise_word, show_controls, without_controls
+from labels_report.core.text import closest, fold, has_controls, normalise_word, show_controls, without_controls
 from labels_report.data.contract import (
     BOOLEAN_WORDS,
     TABLES,
@@ -436,9 +436,12 @@ def parse_bool(raw: object) -> bool:
 
 
 def parse_vocab(raw: object, vocab: str) -> str:
-    value = VOCABULARIES[vocab].canonical(parse_text(raw))
+    text = parse_text(raw)
+    vocabulary = VOCABULARIES[vocab]
+    value = vocabulary.canonical(text)
     if value is None:
-        raise CellError("vocab_unknown", vocabulary=vocab)
+        words = [word for value, words in vocabulary.words.items() for word in (*words, str(value))]
+        raise CellError("vocab_unknown", vocabulary=vocab, suggestion=closest(text, words) or "")
     return value
 
 

@@ -149,7 +149,7 @@ def to_workbook(folder: Path, name: str = "donnees.xlsx") -> Path:
     book.active.title = "Notice"
     book.active["A1"] = "Notice"
     for table in TABLES.values():
-        ws = book.create_sheet(table.sheet)
+        ws = book.create_sheet(table.name)  # the English names of earlier versions
         rows = read_rows(folder / table.file)
         ws.append(rows[0])
         for number, row in enumerate(rows[1:]):
@@ -296,7 +296,7 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[Expect]]] = {
     "file-missing": (E, lambda d: (d / "action_years.csv").unlink(),
                      [("file_missing", "action_years.csv", None, None, None)]),
     "header-unrecognised": (E, lambda d: replace_text(d / "labels.csv", ",".join(TABLES["labels"].column_names),
-                                                      "identifiant;nom;organisme;catégorie;unité;niveau maximum"),
+                                                      "Colonne1;Colonne2;Colonne3;Colonne4;Colonne5;Colonne6"),
                             [("header_unrecognised", "labels.csv", None, 1, None)]),
     "column-missing": (E, lambda d: _drop_column(d, "label_events.csv", "event"),
                        [("column_missing", "label_events.csv", None, 1, "event")]),

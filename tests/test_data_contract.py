@@ -411,66 +411,124 @@ def test_template_structure(tmp_path):
 
     path = write_template(tmp_path / "modele.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["Notice", "labels", "label_events", "actions", "action_years", "town", "texts"]
+    assert book.sheetnames == ["Notice", "Labels", "Événements", "Actions", "Actions par année", "Commune", "Textes"]
     notice = " ".join(str(c.value) for row in book["Notice"].iter_rows() for c in row if c.value)
     assert "JJ/MM/AAAA" in notice and "Identifiant du label" in notice and "Obligatoire" in notice
-    events = book["label_events"]
-    assert [c.value for c in events[1]] == list(TABLES["label_events"].column_names)
+    # where the workbook goes, and the commands that check it and build the report
+    assert "data/chateau-thierry/saisie.xlsx" in notice
+    assert "labels-report check --data data/chateau-thierry" in notice
+    assert "labels-report build --data data/chateau-thierry" in notice and "labels-report serve" in notice
+    events = book["Événements"]
+    assert [c.value for c in events[1]] == ["label", "date", "événement", "niveau", "début de validité",
+                                            "fin de validité", "référence", "source", "remarque"]
+    assert [c.value for c in book["Actions par année"][1]][:6] == ["action", "année", "statut", "avancement",
+                                                                   "budget prévu", "budget dépensé"]
     assert events["A1"].font.b and events.freeze_panes == "A2" and events.auto_filter.ref.startswith("A1:")
     rules = {str(r.sqref).split(":")[0]: r.formula1 for r in events.data_validations.dataValidation}
-    assert rules["A2"] == "labels!$A$2:$A$1001"
+    assert rules["A2"] == "'Labels'!$A$2:$A$1001"
     assert "obtention" in rules["C2"] and "visite du jury" in rules["C2"]
-    years = {str(r.sqref).split(":")[0]: r.formula1 for r in book["action_years"].data_validations.dataValidation}
-    assert years["A2"] == "actions!$A$2:$A$1001" and "en cours" in years["C2"] and "fonctionnement" in years["G2"]
+    years = {str(r.sqref).split(":")[0]: r.formula1 for r in book["Actions par année"].data_validations.dataValidation}
+    assert years["A2"] == "'Actions'!$A$2:$A$1001" and "en cours" in years["C2"] and "fonctionnement" in years["G2"]
     assert events.column_dimensions["B"].number_format == "DD/MM/YYYY"
-    assert "€" in book["action_years"].column_dimensions["E"].number_format
+    assert "€" in book["Actions par année"].column_dimensions["E"].number_format
+    assert [c.value for c in book["Commune"]["A"]][:4] == ["clé", "nom", "code INSEE", "département"]
     english = load_workbook(write_template(tmp_path / "template.xlsx", lang="en"))
-    assert english.sheetnames[0] == "Notice"
+    assert english.sheetnames == ["Notice", "labels", "label_events", "actions", "action_years", "town", "texts"]
+    assert [c.value for c in english["label_events"][1]] == list(TABLES["label_events"].column_names)
     assert "in_progress" in {str(r.sqref).split(":")[0]: r.formula1 for r in
                              english["action_years"].data_validations.dataValidation}["C2"]
 
 
-def test_template_filled_by_a_clerk_loads(tmp_path):
+def test_every_table_names_each_header_once():
+    """A French header never names another column in English (the reader could not tell them apart)."""
+    from labels_report.data.contract import TEXTS, header_key
+
+    for table in [*TABLES.values(), TEXTS]:
+        owners: dict[str, set[str]] = {}
+        for column in table.columns:
+            assert column.french, f"{table.name}.{column.name} has no French header"
+            for header in (column.name, column.french):
+                owners.setdefault(header_key(header), set()).add(column.name)
+        assert all(len(names) == 1 for names in owners.values()), table.name
+        assert all(table.column_for(c.french.upper()) == c.name for c in table.columns)
+
+
+def _fill_like_a_clerk(book, lang: str = "fr") -> None:
+    """Rows typed the way a clerk types them, in the template's sheets (French or English names)."""
+    sheet = {name: TABLES[name].sheet_name(lang) for name in TABLES}
+    book[sheet["labels"]].append(["ville-fleurie", "Villes et Villages Fleuris", "CNVVF", "Cadre de vie", "fleur", 4])
+    book[sheet["labels"]].append(["ville-amie-des-enfants", "Ville amie des enfants", "UNICEF France"])
+    events = book[sheet["label_events"]]
+    events.append(["ville-fleurie", dt.datetime(2015, 6, 1), "obtention", 2, None, "2018"])
+    events["B2"].number_format = "DD/MM/YYYY"
+    events.append(["ville-amie-des-enfants", "14.12.2016", "Renouvellement", None, "2014", "2020"])
+    book[sheet["actions"]].append(["A01", "Plan « écoles 3.0 »", None, "ville-amie-des-enfants; ville-fleurie",
+                                   None, "01/09/2016", None, None, None, None, None, None, None, "oui"])
+    years = book[sheet["action_years"]]
+    years.append(["A01", 2016, "en cours", 30, 500000, "450 000,50 €", "investissement"])
+    years.append(["A01", "2017", "Réalisée", 100, "500 000 €", 480000.25, "Investissement"])
+    town = book["Commune" if lang == "fr" else "town"]
+    values = {"nom": "Soissons", "code INSEE": "02722", "couleur": "#1f5fa8", "adresse": "Place de l'Hôtel de Ville",
+              "name": "Soissons", "insee_code": "02722", "accent_color": "#1f5fa8"}
+    for row in town.iter_rows(min_row=2):
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_template_filled_by_a_clerk_loads(tmp_path, lang):
+    """The French workbook, and the English one of earlier versions, read to the same data."""
     from openpyxl import load_workbook
 
     folder = tmp_path / "soissons"
     folder.mkdir()
-    path = write_template(folder / "labels-soissons.xlsx")
+    path = write_template(folder / "labels-soissons.xlsx", lang=lang)
     book = load_workbook(path)
-    book["labels"].append(["ville-fleurie", "Villes et Villages Fleuris", "CNVVF", "Cadre de vie", "fleur", 4])
-    book["labels"].append(["ville-amie-des-enfants", "Ville amie des enfants", "UNICEF France"])
-    events = book["label_events"]
-    events.append(["ville-fleurie", dt.datetime(2015, 6, 1), "obtention", 2, None, "2018"])
-    events["B2"].number_format = "DD/MM/YYYY"
-    events.append(["ville-amie-des-enfants", "14/12/2016", "Renouvellement", None, "2014", "2020"])
-    book["actions"].append(["A01", "Plan « écoles 3.0 »", None, "ville-amie-des-enfants; ville-fleurie",
-                            None, "01/09/2016", None, None, None, None, None, None, None, "oui"])
-    years = book["action_years"]
-    years.append(["A01", 2016, "en cours", 30, 500000, "450 000,50 €", "investissement"])
-    years.append(["A01", "2017", "Réalisée", 100, "500 000 €", 480000.25, "Investissement"])
-    town = book["town"]
-    values = {"name": "Soissons", "insee_code": "02722", "accent_color": "#1f5fa8"}
-    for row in town.iter_rows(min_row=2):
-        if row[0].value in values:
-            row[1].value = values[row[0].value]
+    _fill_like_a_clerk(book, lang)
     book.save(path)
     data = load_dataset(folder)
     assert data.town.name == "Soissons" and data.town.insee_code == "02722" and data.town.slug == "soissons"
     assert data.labels["label_id"].tolist() == ["ville-fleurie", "ville-amie-des-enfants"]
     assert data.events["event"].tolist() == ["awarded", "renewed"]
+    assert data.events["date"].tolist() == [dt.date(2015, 6, 1), dt.date(2016, 12, 14)]
     assert data.events["valid_until"].tolist() == [dt.date(2018, 12, 31), dt.date(2020, 12, 31)]
     assert data.actions["labels"].iloc[0] == ("ville-amie-des-enfants", "ville-fleurie")
     assert data.action_years["budget_spent"].tolist() == [450000.5, 480000.25]
     assert data.action_years["status"].tolist() == ["in_progress", "done"]
-    assert set(data.events["_sheet"]) == {"label_events"} and data.events["_row"].tolist() == [2, 3]
+    assert set(data.events["_sheet"]) == {TABLES["label_events"].sheet_name(lang)}
+    assert data.events["_row"].tolist() == [2, 3]
     assert list(data.sources) == ["labels-soissons.xlsx"]
+
+
+def test_errors_name_sheets_and_columns_as_the_clerk_typed_them(tmp_path):
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "soissons"
+    folder.mkdir()
+    path = write_template(folder / "saisie.xlsx")
+    book = load_workbook(path)
+    _fill_like_a_clerk(book)
+    book["Actions"]["F1"] = "Date de Début"  # the clerk retyped a header
+    book["Actions"]["F2"] = "31/02/2017"
+    book["Actions par année"]["C3"] = "réalisé!"
+    book["Labels"]["K1"] = "Couleur"
+    book.save(path)
+    found = {(i.code, i.sheet, i.row, i.column) for i in check(folder, year=2017) if i.severity == "error"}
+    assert found == {("date_invalid", "Actions", 2, "Date de Début"), ("vocab_unknown", "Actions par année", 3, "statut"),
+                     ("column_unknown", "Labels", 1, "Couleur")}
+    (unknown,) = [i for i in check(folder, year=2017) if i.code == "column_unknown"]
+    assert "identifiant, nom, organisme" in message(unknown)
+    del book["Événements"]
+    book.save(path)
+    (missing,) = [i for i in check(folder) if i.code == "sheet_missing"]
+    assert missing.sheet == "Événements" and "Labels, Événements, Actions, Actions par année" in message(missing)
 
 
 def test_empty_template_says_the_town_name_is_missing(tmp_path):
     folder = tmp_path / "vide"
     write_template(folder / "modele.xlsx")
     issues = check(folder)
-    assert [(i.code, i.sheet, i.column) for i in issues] == [("value_required", "town", "name")]
+    assert [(i.code, i.sheet, i.column) for i in issues] == [("value_required", "Commune", "nom")]
 
 
 # -- a new town --------------------------------------------------------------------------
@@ -521,14 +579,29 @@ def test_issues_table_in_french_and_english():
     assert frame["Gravité"].tolist() == ["erreur", "erreur", "erreur", "avertissement"]
 
 
-def test_town_yml_wins_over_the_workbooks_town_sheet(tmp_path):
+def test_town_yml_and_the_town_sheet_must_agree(tmp_path):
+    """init writes town.yml, the clerk fills the workbook's town sheet: a key given in one only is
+    taken from it, the same value in both is fine, two values are an error naming both."""
     folder = shutil.copytree(BASE, tmp_path / "testville")
     town = (folder / "town.yml").read_text("utf-8")
     to_workbook(folder)
-    (folder / "town.yml").write_text(town.replace("Testville", "Testville-sur-Aisne"), "utf-8")
+    (folder / "town.yml").write_text(town, "utf-8")
+    assert check(folder, year=YEAR) == []
+    from openpyxl import load_workbook
+
+    (folder / "town.yml").write_text('name: Testville\naddress: ""\n', "utf-8")
+    book = load_workbook(folder / "donnees.xlsx")
+    book["town"]["B5"] = "1 place de la Mairie"  # the address, typed in the sheet only
+    book.save(folder / "donnees.xlsx")
+    assert [i for i in check(folder, year=YEAR) if i.severity == "error"] == []
+    assert load_dataset(folder).town.address == "1 place de la Mairie"
+    (folder / "town.yml").write_text('name: Testville-sur-Aisne\n', "utf-8")
     issues = check(folder, year=YEAR)
-    assert [(i.code, i.file, i.sheet) for i in issues] == [("town_sheet_ignored", "donnees.xlsx", "town")]
-    assert load_dataset(folder).town.name == "Testville-sur-Aisne"
+    assert [(i.code, i.file, i.sheet, i.row, i.column, i.value) for i in issues] == [
+        ("town_sources_disagree", "donnees.xlsx", "town", 2, "name", "Testville")]
+    assert message(issues[0]) == ("« Testville » ici, mais « Testville-sur-Aisne » dans town.yml (ligne 1) : la commune "
+                                  "est décrite à deux endroits qui ne s'accordent pas ; gardez la bonne valeur aux "
+                                  "deux endroits, ou ne la donnez qu'à un seul")
 
 
 # -- what a clerk's tools produce: accepted when it can only mean one thing ---------------
@@ -676,6 +749,6 @@ def test_the_template_has_a_sheet_for_the_texts(tmp_path):
     from openpyxl import load_workbook as open_book
 
     wb = open_book(write_template(tmp_path / "saisie.xlsx"))
-    assert [c.value for c in wb["texts"][1]] == ["year", "label_or_section", "signatory", "text"]
+    assert [c.value for c in wb["Textes"][1]] == ["année", "label ou section", "signataire", "texte"]
     notice = " ".join(str(c.value) for row in wb["Notice"].iter_rows() for c in row if c.value)
     assert "avant-propos, faits-marquants, perspectives" in notice

@@ -146,86 +146,124 @@ class Column:
     ref: str | None = None
     """Table whose identifier this column names (``labels`` or ``actions``)."""
     example: str = ""
+    french: str = ""
+    """The column's header in the French workbook (``date de début``); the name (``start_date``) is
+    its header in CSV files and in the English workbook of earlier versions. Both are read."""
+
+    def header(self, lang: str = "fr") -> str:
+        """The header a workbook in ``lang`` gives the column."""
+        return self.french if lang == "fr" and self.french else self.name
+
+
+def header_key(text: object) -> str:
+    """A header, a sheet name or a key as typed, folded for matching: case, accents, surrounding
+    spaces, and ``_``/``-`` read as spaces (``Label ID``, ``label_id`` and ``LABEL-ID`` match)."""
+    return normalise_word(str(text if text is not None else "").replace("\ufeff", ""))
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
-    """Also the sheet name in the workbook."""
+    """The table's name, and its sheet's name in the English workbook."""
     file: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     """Columns whose combination is unique."""
+    french: str = ""
+    """The sheet's name in the French workbook (``Événements``)."""
+
+    def sheet_name(self, lang: str = "fr") -> str:
+        """The sheet a workbook in ``lang`` holds the table in."""
+        return self.french if lang == "fr" and self.french else self.name
 
     @property
-    def sheet(self) -> str:
-        return self.name
+    def sheet_names(self) -> tuple[str, ...]:
+        """Every name the table's sheet is read under, French first."""
+        return tuple(dict.fromkeys(n for n in (self.french, self.name) if n))
 
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    def headers(self, lang: str = "fr") -> tuple[str, ...]:
+        """The header row of the table's sheet in a workbook in ``lang``."""
+        return tuple(c.header(lang) for c in self.columns)
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def column_for(self, typed: object) -> str | None:
+        """The name of the column a header cell names (French or English, as typed), or None."""
+        return _aliases(self.columns).get(header_key(typed))
 
     @property
     def required_columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
 
 
+@cache
+def _aliases(columns: tuple[Column, ...]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for column in columns:
+        for header in (column.name, column.french):
+            if header:
+                table.setdefault(header_key(header), column.name)
+    return table
+
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
         Table("labels", "labels.csv", (
-            Column("label_id", "id", True, example="ville-fleurie"),
-            Column("name", "text", True, example="Villes et Villages Fleuris"),
-            Column("awarding_body", "text", example="Conseil national des villes et villages fleuris"),
-            Column("category", "text", example="Cadre de vie"),
-            Column("level_unit", "text", example="fleur"),
-            Column("level_max", "int", example="4"),
-            Column("subject", "text", example="Abbaye Saint-Jean-des-Vignes"),
-            Column("renewal_years", "int", example="3"),
-            Column("url", "text", example="https://www.villes-et-villages-fleuris.com"),
-            Column("referent", "text", example="Service des espaces verts"),
-        ), key=("label_id",)),
+            Column("label_id", "id", True, example="ville-fleurie", french="identifiant"),
+            Column("name", "text", True, example="Villes et Villages Fleuris", french="nom"),
+            Column("awarding_body", "text", example="Conseil national des villes et villages fleuris", french="organisme"),
+            Column("category", "text", example="Cadre de vie", french="catégorie"),
+            Column("level_unit", "text", example="fleur", french="unité de niveau"),
+            Column("level_max", "int", example="4", french="niveau maximum"),
+            Column("subject", "text", example="Abbaye Saint-Jean-des-Vignes", french="objet labellisé"),
+            Column("renewal_years", "int", example="3", french="durée de validité"),
+            Column("url", "text", example="https://www.villes-et-villages-fleuris.com", french="adresse web"),
+            Column("referent", "text", example="Service des espaces verts", french="référent"),
+        ), key=("label_id",), french="Labels"),
         Table("label_events", "label_events.csv", (
-            Column("label_id", "id", True, ref="labels", example="ville-fleurie"),
-            Column("date", "date", True, example="14/12/2016"),
-            Column("event", "vocab", True, vocab="event", example="obtention"),
-            Column("level", "int", example="2"),
-            Column("valid_from", "date", example="2014"),
-            Column("valid_until", "date", bound="end", example="2020"),
-            Column("reference", "text", example="Délibération 2016-123"),
-            Column("source_url", "text", example="https://www.soissons.fr"),
-            Column("note", "text", example="Convention signée avec l'UNICEF"),
-        )),
+            Column("label_id", "id", True, ref="labels", example="ville-fleurie", french="label"),
+            Column("date", "date", True, example="14/12/2016", french="date"),
+            Column("event", "vocab", True, vocab="event", example="obtention", french="événement"),
+            Column("level", "int", example="2", french="niveau"),
+            Column("valid_from", "date", example="2014", french="début de validité"),
+            Column("valid_until", "date", bound="end", example="2020", french="fin de validité"),
+            Column("reference", "text", example="Délibération 2016-123", french="référence"),
+            Column("source_url", "text", example="https://www.soissons.fr", french="source"),
+            Column("note", "text", example="Convention signée avec l'UNICEF", french="remarque"),
+        ), french="Événements"),
         Table("actions", "actions.csv", (
-            Column("action_id", "id", True, example="A01"),
-            Column("title", "text", True, example="Plan « écoles 3.0 »"),
-            Column("description", "text", example="Rénovation des groupes scolaires"),
-            Column("labels", "list", True, ref="labels", example="ville-amie-des-enfants; ville-fleurie"),
-            Column("axis", "text", example="Équipements dédiés aux enfants"),
-            Column("start_date", "date", example="01/09/2016"),
-            Column("end_date", "date", bound="end", example="2018"),
-            Column("lead_service", "text", example="Service enfance"),
-            Column("partners", "list", example="CAF; Associations locales"),
-            Column("place", "text", example="Quartier de Chevreux"),
-            Column("indicator", "text", example="Spectacles jeune public programmés"),
-            Column("indicator_unit", "text", example="spectacles"),
-            Column("indicator_target", "number", example="8"),
-            Column("public", "bool", True, example="oui"),
-        ), key=("action_id",)),
+            Column("action_id", "id", True, example="A01", french="identifiant"),
+            Column("title", "text", True, example="Plan « écoles 3.0 »", french="intitulé"),
+            Column("description", "text", example="Rénovation des groupes scolaires", french="description"),
+            Column("labels", "list", True, ref="labels", example="ville-amie-des-enfants; ville-fleurie", french="labels"),
+            Column("axis", "text", example="Équipements dédiés aux enfants", french="axe"),
+            Column("start_date", "date", example="01/09/2016", french="date de début"),
+            Column("end_date", "date", bound="end", example="2018", french="date de fin"),
+            Column("lead_service", "text", example="Service enfance", french="service pilote"),
+            Column("partners", "list", example="CAF; Associations locales", french="partenaires"),
+            Column("place", "text", example="Quartier de Chevreux", french="lieu"),
+            Column("indicator", "text", example="Spectacles jeune public programmés", french="indicateur"),
+            Column("indicator_unit", "text", example="spectacles", french="unité de l'indicateur"),
+            Column("indicator_target", "number", example="8", french="cible de l'indicateur"),
+            Column("public", "bool", True, example="oui", french="édition publique"),
+        ), key=("action_id",), french="Actions"),
         Table("action_years", "action_years.csv", (
-            Column("action_id", "id", True, ref="actions", example="A01"),
-            Column("year", "year", True, example="2017"),
-            Column("status", "vocab", True, vocab="status", example="en cours"),
-            Column("progress", "percent", example="50"),
-            Column("budget_planned", "amount", example="500 000"),
-            Column("budget_spent", "amount", example="450 000,50"),
-            Column("budget_kind", "vocab", vocab="budget_kind", example="investissement"),
-            Column("indicator_value", "number", example="9"),
-            Column("comment", "text", example="Chantier retardé par les intempéries"),
-        ), key=("action_id", "year")),
+            Column("action_id", "id", True, ref="actions", example="A01", french="action"),
+            Column("year", "year", True, example="2017", french="année"),
+            Column("status", "vocab", True, vocab="status", example="en cours", french="statut"),
+            Column("progress", "percent", example="50", french="avancement"),
+            Column("budget_planned", "amount", example="500 000", french="budget prévu"),
+            Column("budget_spent", "amount", example="450 000,50", french="budget dépensé"),
+            Column("budget_kind", "vocab", vocab="budget_kind", example="investissement", french="nature du budget"),
+            Column("indicator_value", "number", example="9", french="valeur de l'indicateur"),
+            Column("comment", "text", example="Chantier retardé par les intempéries", french="commentaire"),
+        ), key=("action_id", "year"), french="Actions par année"),
     )
 }
 """Registry of tables, in the order they are read and checked."""
@@ -236,27 +274,35 @@ class TownKey:
     name: str
     required: bool = False
     example: str = ""
+    french: str = ""
+    """The key as the French workbook's town sheet writes it (``code INSEE``); both are read."""
+
+    def key(self, lang: str = "fr") -> str:
+        return self.french if lang == "fr" and self.french else self.name
 
 
 TOWN_FILE = "town.yml"
 TOWN_SHEET = "town"
+TOWN_SHEET_FR = "Commune"
+"""The town sheet of a workbook: ``Commune`` in the French workbook, ``town`` in the English one."""
 TOWN_KEYS: dict[str, TownKey] = {
     k.name: k
     for k in (
-        TownKey("name", True, "Soissons"),
-        TownKey("insee_code", example="02722"),
-        TownKey("department", example="Aisne (02)"),
-        TownKey("address", example="Place de l'Hôtel de Ville, 02200 Soissons"),
-        TownKey("phone", example="03 23 59 90 00"),
-        TownKey("website", example="https://www.ville-soissons.fr"),
-        TownKey("logo", example="logo.png"),
-        TownKey("default_lang", example="fr"),
-        TownKey("accent_color", example="#1F5FA8"),
-        TownKey("slug", example="soissons"),
-        TownKey("author", example="Direction générale des services"),
-        TownKey("contact", example="labels@ville-soissons.fr"),
-        TownKey("publication_url", example="https://www.ville-soissons.fr/rapports-labels"),
-        TownKey("cover_note", example="Document de travail"),
+        TownKey("name", True, "Soissons", "nom"),
+        TownKey("insee_code", example="02722", french="code INSEE"),
+        TownKey("department", example="Aisne (02)", french="département"),
+        TownKey("address", example="Place de l'Hôtel de Ville, 02200 Soissons", french="adresse"),
+        TownKey("phone", example="03 23 59 90 00", french="téléphone"),
+        TownKey("website", example="https://www.ville-soissons.fr", french="site web"),
+        TownKey("logo", example="logo.png", french="logo"),
+        TownKey("default_lang", example="fr", french="langue"),
+        TownKey("accent_color", example="#1F5FA8", french="couleur"),
+        TownKey("slug", example="soissons", french="nom court"),
+        TownKey("author", example="Direction générale des services", french="auteur"),
+        TownKey("contact", example="labels@ville-soissons.fr", french="contact"),
+        TownKey("publication_url", example="https://www.ville-soissons.fr/rapports-labels",
+                french="adresse de publication"),
+        TownKey("cover_note", example="Document de travail", french="mention de couverture"),
     )
 }
 """``town.yml`` keys. ``slug`` is informative: the town's slug is its folder's name, made safe for a
@@ -265,12 +311,29 @@ file name (``Château Thierry`` -> ``chateau-thierry``)."""
 TOWN_YEAR_KEYS: dict[str, TownKey] = {
     k.name: k
     for k in (
-        TownKey("council_date", example="council_date_2017: 26/03/2018"),
-        TownKey("deliberation", example="deliberation_2017: \"2018-045\""),
+        TownKey("council_date", example="council_date_2017: 26/03/2018", french="date du conseil"),
+        TownKey("deliberation", example="deliberation_2017: \"2018-045\"", french="délibération"),
     )
 }
 """``town.yml`` keys given once per report year, written ``<key>_<year>``: the date of the council
 session that receives the report of that year, and the reference of its deliberation."""
+
+
+def town_key(typed: object) -> tuple[str, int | None] | None:
+    """The key a town key names, as typed in ``town.yml`` or a town sheet, French or English
+    (``Code INSEE`` -> ``("insee_code", None)``, ``date du conseil 2017`` ->
+    ``("council_date", 2017)``), or None when it names none."""
+    folded = header_key(typed)
+    for key in TOWN_KEYS.values():
+        if folded in (header_key(key.name), header_key(key.french)):
+            return key.name, None
+    for key in TOWN_YEAR_KEYS.values():
+        for form in (key.name, key.french):
+            head, _, year = folded.rpartition(" ")
+            if form and head == header_key(form) and len(year) == 4 and year.isdigit() and year[0] in "12":
+                return key.name, int(year)
+    return None
+
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 TEXTS_FOLDER = "texts"
@@ -285,13 +348,18 @@ SIGNATORY_KEYS = ("signataire", "signatory")
 """The front-matter key that names a framing text's signatory (``---`` / ``signataire: …`` / ``---``)."""
 
 TEXTS_SHEET = "texts"
-"""The workbook's sheet of texts: what ``texts/<year>/*.md`` hold, typed in Excel, one row per text."""
+TEXTS_SHEET_FR = "Textes"
+"""The workbook's sheet of texts: what ``texts/<year>/*.md`` hold, typed in Excel, one row per text
+(``Textes`` in the French workbook, ``texts`` in the English one)."""
 TEXTS_COLUMNS: tuple[Column, ...] = (
-    Column("year", "year", True, example="2017"),
-    Column("label_or_section", "text", True, example="ville-fleurie, avant-propos, faits-marquants, perspectives"),
-    Column("signatory", "text", example="Marie Dupont, maire"),
-    Column("text", "text", True, example="Le jury régional a confirmé la troisième fleur…"),
+    Column("year", "year", True, example="2017", french="année"),
+    Column("label_or_section", "text", True, example="ville-fleurie, avant-propos, faits-marquants, perspectives",
+           french="label ou section"),
+    Column("signatory", "text", example="Marie Dupont, maire", french="signataire"),
+    Column("text", "text", True, example="Le jury régional a confirmé la troisième fleur…", french="texte"),
 )
+TEXTS = Table("texts", "", TEXTS_COLUMNS, french=TEXTS_SHEET_FR)
+"""The texts sheet as a table: its headers are read like the other sheets'."""
 """Columns of the texts sheet: the year, the label (its ``label_id``) or the section the text is for,
 the signatory (of the foreword), and the text itself (Markdown without HTML)."""
 

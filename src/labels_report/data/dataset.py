@@ -71,6 +71,9 @@ class Dataset:
     """Every input file read, relative to the data folder -> SHA-256."""
     warnings: tuple[Issue, ...] = ()
     data_dir: str = ""
+    headers: Mapping[tuple[str, str], Mapping[str, str]] = field(default_factory=dict)
+    """(file, sheet or "") -> column -> its header as the clerk typed it (``date de début``): what
+    messages call a column."""
 
     def years(self) -> list[int]:
         """Every year the data speak of (events, action years)."""

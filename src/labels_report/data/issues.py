@@ -6,7 +6,8 @@ ends with a count line ("3 erreurs, 1 avertissement").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 import pandas as pd
 
@@ -30,6 +31,17 @@ def message(issue: Issue, lang: str = "fr") -> str:
     if params.get("suggestion"):
         text += cat.text("issue.suggestion", suggestion=params["suggestion"])
     return text
+
+
+def as_typed(issues: Iterable[Issue], headers: Mapping[tuple[str, str], Mapping[str, str]]) -> list[Issue]:
+    """``issues`` naming each column the way the clerk's file does (``date de début`` in a French
+    workbook, ``start_date`` in a CSV file): ``headers`` maps (file, sheet or "") to each column's
+    header as typed (:attr:`~labels_report.data.dataset.Dataset.headers`)."""
+    named = []
+    for issue in issues:
+        typed = headers.get((issue.file, issue.sheet or ""), {}).get(issue.column or "")
+        named.append(replace(issue, column=typed) if typed else issue)
+    return named
 
 
 def location(issue: Issue, lang: str = "fr") -> str:

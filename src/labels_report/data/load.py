@@ -34,6 +34,7 @@ from labels_report.data.contract import (
     Table,
 )
 from labels_report.data.dataset import Dataset
+from labels_report.data.issues import as_typed
 from labels_report.data.folder import MAX_TEXT_BYTES, DataFolder, Entry
 from labels_report.data.found import Found
 from labels_report.core.text import closest, normalise_word
@@ -87,7 +88,8 @@ def load(data_dir: Path, lang: str = "fr") -> tuple[Dataset | None, list[Issue]]
     _read_texts(data_dir, found)
     _read_text_sheet(workbook, found)
     found.issues += load_warnings(found)
-    issues = sorted(found.issues, key=Issue.sort_key)
+    headers = typed_headers(found, workbook)
+    issues = sorted(as_typed(found.issues, headers), key=Issue.sort_key)
     if any(i.severity == "error" for i in issues) or found.town is None:
         return None, issues
     dataset = Dataset(
@@ -101,8 +103,17 @@ def load(data_dir: Path, lang: str = "fr") -> tuple[Dataset | None, list[Issue]]
         sources=dict(sorted(found.sources.items())),
         warnings=tuple(issues),
         data_dir=str(data_dir.resolve()),
+        headers=headers,
     )
     return dataset, issues
+
+
+def typed_headers(found: Found, workbook: Workbook | None) -> dict[tuple[str, str], dict[str, str]]:
+    """(file, sheet or "") -> column -> its header as the clerk typed it, for every table read."""
+    headers = {(raw.file, raw.sheet or ""): dict(raw.headers) for raw in found.raws.values() if raw.headers}
+    if workbook is not None and workbook.texts_headers:
+        headers[(workbook.file, workbook.texts_sheet)] = dict(workbook.texts_headers)
+    return headers
 
 
 # -- files ---------------------------------------------------------------------------

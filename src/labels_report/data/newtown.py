@@ -37,7 +37,7 @@ def init_town(name: str, data_dir: Path | str) -> Path:
               *(f"# {key.example}" for key in TOWN_YEAR_KEYS.values()),
               "",
               "# Les textes vont dans texts/AAAA/ : <label_id>.md (le bilan d'un label), _avant-propos.md,",
-              "# _faits-marquants.md, _perspectives.md (ou dans la feuille « texts » du classeur)."]
+              "# _faits-marquants.md, _perspectives.md (ou dans la feuille « Textes » du classeur)."]
     (folder / TOWN_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
     for table in TABLES.values():
         (folder / table.file).write_text(",".join(table.column_names) + "\n", encoding="utf-8")

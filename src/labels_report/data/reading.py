@@ -8,14 +8,19 @@ column names; a first line ``sep=;`` (Excel's own hint) is skipped.
 
 **The header** is the first row, unless rows holding a title (one cell each)
 come first: ``Labels de la ville`` above the header is skipped, as are blank
-rows. Column names are matched ignoring case, surrounding spaces, and spaces
-or hyphens in place of ``_`` (``Label ID`` is ``label_id``). A quote left
+rows. Column names are the contract's (``start_date``) or the French workbook's
+(``date de début``), matched ignoring case, accents, surrounding spaces, and
+spaces or hyphens in place of ``_`` (``Label ID`` is ``label_id``); messages
+name a column as the file's header writes it. A quote left
 open (``"Jardins`` with no closing ``"``) is an error on its row rather than a
 cell that swallows the rest of the file. In a workbook, merged cells across
 the table's rows and formulas without a computed value are errors.
 
 **One workbook** (``.xlsx``) may replace the CSV files: a sheet per table, named
-like the table, with the same header row. Cells typed by Excel (dates, numbers,
+the French way (``Labels``, ``Événements``, ``Actions``, ``Actions par année``,
+``Commune``, ``Textes``, as ``labels-report template`` writes them) or the
+English way of earlier versions (``labels``, ``label_events``, ``actions``,
+``action_years``, ``town``, ``texts``), with a header row of either naming. Cells typed by Excel (dates, numbers,
 booleans) and the same values typed as text (``'14/12/2016``, ``500 000 €``)
 both parse.
 
@@ -63,16 +68,21 @@ from labels_report.core.text import closest, fold, has_controls, normalise_word,
 from labels_report.data.contract import (
     BOOLEAN_WORDS,
     TABLES,
-    TEXTS_COLUMNS,
+    TEXTS,
     TEXTS_SHEET,
-    TOWN_KEYS,
+    TEXTS_SHEET_FR,
     TOWN_SHEET,
+    TOWN_SHEET_FR,
     VOCABULARIES,
     Column,
     Table,
+    header_key,
+    town_key,
 )
 
 SEPARATORS = (";", ",", "\t")
+TOWN_HEADER_KEYS = frozenset({"key", "cle", "information"})
+"""What the first cell of a town sheet's header row says (``clé``, ``key``): not a key."""
 MAX_ROWS = 250_000
 """Rows one table may have: a town of 20 000 actions followed for ten years has 200 000 action years."""
 MAX_COLUMNS = 200
@@ -119,6 +129,8 @@ class RawTable:
     complete: bool = True
     """False when the rows after a reading error (an unclosed quote) could not be read: other
     tables' references to it are not checked (they would all look unknown)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """column -> its header as the clerk typed it (``Date de début``), for messages."""
 
 
 # -- cells ------------------------------------------------------------------------
@@ -512,41 +524,78 @@ def decode(data: bytes) -> str | None:
     return None if controls > 2 else text
 
 
-def _header_name(value: object) -> str:
-    """A header cell as a column name: ``" Label ID "`` and ``Label-Id`` are ``label_id``."""
-    text = str(value if value is not None else "").replace("\ufeff", "").strip().lower()
-    return re.sub(r"[\s\-]+", "_", text)
+def _header_text(value: object) -> str:
+    """A header cell as the clerk typed it, for messages (``" Date de début "`` -> ``Date de début``)."""
+    return display(XlCell(value) if not isinstance(value, XlCell) else value).replace("\ufeff", "").strip()
 
 
-def _known(names: Iterable[str], table: Table) -> int:
-    return sum(1 for name in names if name in table.column_names)
+def _known(cells: Iterable[object], table: Table) -> int:
+    """How many of ``cells`` name a column of ``table`` (French or English)."""
+    return sum(1 for cell in cells if table.column_for(_cell_value(cell)) is not None)
 
 
-def check_header(names: list[str], table: Table, file: str, sheet: str | None, header_row: int,
-                 letter: Callable[[int], str]) -> tuple[dict[str, int], list[int], list[Issue]]:
-    """Map the contract's columns to positions; unknown, duplicated or missing columns are issues.
+def _cell_value(cell: object) -> object:
+    return cell.value if isinstance(cell, XlCell) else cell
 
-    Returns (column -> position, positions of unnamed columns, issues).
-    """
+
+def header_lang(cells: Iterable[object], table: Table) -> str:
+    """``fr`` when a header row uses the French workbook's names more than the English ones
+    (``date de début`` rather than ``start_date``), else ``en``: messages then name the columns the
+    way the clerk's file does."""
+    french = english = 0
+    for cell in cells:
+        key = header_key(_cell_value(cell))
+        for column in table.columns:
+            if column.french and header_key(column.french) != header_key(column.name):
+                french += key == header_key(column.french)
+                english += key == header_key(column.name)
+    return "fr" if french > english else "en"
+
+
+@dataclass(frozen=True)
+class Header:
+    """A table's header row as read: where each column is, and how the clerk typed its name."""
+
+    positions: dict[str, int]
+    """column -> position."""
+    unnamed: list[int]
+    """Positions of cells with no header."""
+    typed: dict[str, str]
+    """column -> its header as typed (``Date de début``): what messages call the column."""
+    lang: str
+    """The naming the header uses (:func:`header_lang`)."""
+
+
+def check_header(cells: list[object], table: Table, file: str, sheet: str | None, header_row: int,
+                 letter: Callable[[int], str]) -> tuple[Header, list[Issue]]:
+    """Map the contract's columns to positions; unknown, duplicated or missing columns are issues
+    that name the column as typed (and, for a missing one, as the file's naming would)."""
     issues: list[Issue] = []
     positions: dict[str, int] = {}
     unnamed: list[int] = []
-    expected = ", ".join(table.column_names)
-    for position, name in enumerate(names):
-        if not name:
+    typed: dict[str, str] = {}
+    lang = header_lang(cells, table)
+    headers = table.headers(lang)
+    expected = ", ".join(headers)
+    for position, cell in enumerate(cells):
+        text = _header_text(_cell_value(cell))
+        name = table.column_for(text) if text else None
+        if not text:
             unnamed.append(position)
-        elif name not in table.column_names:
-            issues.append(Issue("error", "column_unknown", file, sheet, header_row, name, name,
-                                {"expected": expected}))
+        elif name is None:
+            issues.append(Issue("error", "column_unknown", file, sheet, header_row, text, text,
+                                {"expected": expected, "suggestion": closest(text, headers) or ""}))
         elif name in positions:
-            issues.append(Issue("error", "column_duplicate", file, sheet, header_row, name, name,
+            issues.append(Issue("error", "column_duplicate", file, sheet, header_row, text, text,
                                 {"position": letter(position)}))
         else:
             positions[name] = position
+            typed[name] = text
     for name in table.required_columns:
         if name not in positions:
-            issues.append(Issue("error", "column_missing", file, sheet, header_row, name, name))
-    return positions, unnamed, issues
+            shown = table.column(name).header(lang)
+            issues.append(Issue("error", "column_missing", file, sheet, header_row, shown, shown))
+    return Header(positions, unnamed, typed, lang), issues
 
 
 def _csv_letter(position: int) -> str:
@@ -596,9 +645,9 @@ def find_header(rows: list[tuple[int, list[str]]], table: Table) -> tuple[int, l
     if not candidates:
         return None
     first = candidates[0]
-    best, score = first, _known((_header_name(c) for c in first[1]), table)
+    best, score = first, _known(first[1], table)
     for index, (number, cells) in enumerate(candidates[1:], start=1):
-        found = _known((_header_name(c) for c in cells), table)
+        found = _known(cells, table)
         above = candidates[:index]
         titles = all(sum(1 for c in row if not is_empty(c)) <= 1 for _, row in above)
         if found > score and found >= 2 and titles:
@@ -648,7 +697,7 @@ def read_csv(data: bytes, rel: str, table: Table) -> tuple[RawTable | None, list
         found = find_header(rows, table)
         if found is None:
             continue
-        score = _known((_header_name(c) for c in found[1]), table)
+        score = _known(found[1], table)
         if score > best:
             best, separator = score, candidate
             header_line = next((n, line) for n, line in non_empty if n == found[0])
@@ -667,31 +716,51 @@ def read_csv(data: bytes, rel: str, table: Table) -> tuple[RawTable | None, list
     if header_number is None:
         return None, issues
     header_cells = next(cells for number, cells in records if number == header_number)
-    names = [_header_name(n) for n in header_cells]
-    positions, unnamed, header_issues = check_header(names, table, rel, None, header_number, _csv_letter)
+    header, header_issues = check_header(list(header_cells), table, rel, None, header_number, _csv_letter)
     body = [(number, list(cells)) for number, cells in records if number > header_number]
     complete = quote_error is None
     if len(body) > MAX_ROWS:
         issues.append(Issue("error", "table_too_many_rows", rel, row=body[MAX_ROWS][0],
                             value=str(len(body)), params={"limit": MAX_ROWS}))
         body, complete = body[:MAX_ROWS], False
-    rows, row_issues = _rows(body, table, rel, None, positions, unnamed, len(names), _csv_letter)
-    raw = RawTable(table, rel, None, tuple(positions), rows, "," if separator == ";" else None,
-                   complete=complete)
+    rows, row_issues = _rows(body, table, rel, None, header.positions, header.unnamed, len(header_cells), _csv_letter)
+    raw = RawTable(table, rel, None, tuple(header.positions), rows, "," if separator == ";" else None,
+                   complete=complete, headers=header.typed)
     return raw, issues + header_issues + row_issues
 
 
 @dataclass
 class Workbook:
-    """What one workbook holds: its tables, its ``town`` sheet as (row, key, value) rows, and its
-    ``texts`` sheet as (row, column -> cell) rows."""
+    """What one workbook holds: its tables, its town sheet (``Commune`` or ``town``) as (row, key as
+    typed, value) rows, and its texts sheet (``Textes`` or ``texts``) as (row, column -> cell) rows."""
 
     file: str
     tables: dict[str, RawTable]
     town: list[tuple[int, str, object]] | None
-    town_sheet: str = TOWN_SHEET
+    town_sheet: str = TOWN_SHEET_FR
     texts: list[tuple[int, dict[str, XlCell]]] | None = None
-    texts_sheet: str = TEXTS_SHEET
+    texts_sheet: str = TEXTS_SHEET_FR
+    texts_headers: dict[str, str] = field(default_factory=dict)
+    """column of the texts sheet -> its header as typed."""
+
+
+BOOK_MARKERS = {
+    "fr": {header_key(n) for n in (TABLES["label_events"].french, TABLES["action_years"].french, TOWN_SHEET_FR,
+                                   TEXTS_SHEET_FR)},
+    "en": {header_key(n) for n in ("label_events", "action_years", TOWN_SHEET, TEXTS_SHEET)},
+}
+"""Sheet names only one naming uses (``Labels`` and ``labels`` are the same name)."""
+
+
+def book_lang(sheet_names: Iterable[str]) -> str:
+    """``en`` for a workbook whose sheets are named the English way (an earlier version's), else ``fr``."""
+    keys = {header_key(name) for name in sheet_names}
+    return "en" if len(keys & BOOK_MARKERS["en"]) > len(keys & BOOK_MARKERS["fr"]) else "fr"
+
+
+def _find_sheet(sheets: dict[str, str], names: Iterable[str]) -> str | None:
+    """The sheet of the workbook (``sheets``: folded name -> name) called one of ``names``."""
+    return next((sheets[header_key(name)] for name in names if header_key(name) in sheets), None)
 
 
 def _xl_letter(position: int) -> str:
@@ -763,12 +832,14 @@ def read_workbook(data: bytes, rel: str) -> tuple[Workbook | None, list[Issue]]:
     formula_issues: list[Issue] = []
     any_calculated = False
     try:
-        sheets = {name.strip().lower(): name for name in book.sheetnames}
+        sheets = {header_key(name): name for name in book.sheetnames}
+        lang = book_lang(book.sheetnames)
         for table in TABLES.values():
-            sheet = sheets.get(table.sheet)
+            sheet = _find_sheet(sheets, table.sheet_names)
             if sheet is None:
-                issues.append(Issue("error", "sheet_missing", rel, table.sheet, value=table.sheet,
-                                    params={"expected": ", ".join(TABLES)}))
+                missing = table.sheet_name(lang)
+                issues.append(Issue("error", "sheet_missing", rel, missing, value=missing,
+                                    params={"expected": ", ".join(t.sheet_name(lang) for t in TABLES.values())}))
                 continue
             records = _sheet_records(book[sheet], rel, sheet, issues)
             filled = [(n, cells) for n, cells in records if not all(is_empty(c) for c in cells)]
@@ -778,65 +849,75 @@ def read_workbook(data: bytes, rel: str) -> tuple[Workbook | None, list[Issue]]:
             if header is None:
                 # an empty sheet is an empty table, like a CSV holding only its header
                 issues.append(Issue("error", "sheet_empty", rel, sheet, value=sheet,
-                                    params={"expected": ", ".join(table.column_names)}))
+                                    params={"expected": ", ".join(table.headers(lang))}))
                 continue
             header_row, header_cells = header
-            names = [_header_name(c.value) for c in header_cells]
-            if not _known(names, table):
+            if not _known(header_cells, table):
                 issues.append(Issue("error", "header_unrecognised", rel, sheet, header_row,
-                                    value=" | ".join(n for n in names if n)[:80],
-                                    params={"expected": ", ".join(table.column_names)}))
+                                    value=" | ".join(t for t in map(_header_text, header_cells) if t)[:80],
+                                    params={"expected": ", ".join(table.headers(lang))}))
                 continue
-            positions, unnamed, found = check_header(names, table, rel, sheet, header_row, _xl_letter)
+            read, found = check_header(list(header_cells), table, rel, sheet, header_row, _xl_letter)
+            positions = read.positions
             issues += found
             issues += _merged_cells(book[sheet], table, rel, sheet, header_row, positions)
             uncalculated, calculated = _formulas(formulas[sheet], records, rel, sheet, header_row, positions)
             formula_issues += uncalculated
             any_calculated = any_calculated or calculated
             body = ((n, cells) for n, cells in records if n > header_row)
-            rows, row_issues = _rows(body, table, rel, sheet, positions, unnamed, len(names), _xl_letter)
+            rows, row_issues = _rows(body, table, rel, sheet, positions, read.unnamed, len(header_cells), _xl_letter)
             issues += row_issues
             too_many = [n for n, _ in rows[MAX_ROWS:MAX_ROWS + 1]]
             if too_many:
                 issues.append(Issue("error", "table_too_many_rows", rel, sheet, too_many[0], value=str(len(rows)),
                                     params={"limit": MAX_ROWS}))
             tables[table.name] = RawTable(table, rel, sheet, tuple(positions), rows[:MAX_ROWS], None,
-                                          complete=not too_many)
+                                          complete=not too_many, headers=read.typed)
         if not any_calculated:
             # a workbook Excel saved holds every formula's value (an empty one may be a formula's
             # result); one with no value at all was written by a program that does not calculate
             issues += formula_issues
-        town_sheet = sheets.get(TOWN_SHEET, TOWN_SHEET)
-        if TOWN_SHEET in sheets:
+        town_sheet = _find_sheet(sheets, (TOWN_SHEET_FR, TOWN_SHEET))
+        if town_sheet is not None:
             town = []
-            for number, cells in _sheet_records(book[sheets[TOWN_SHEET]], rel, sheets[TOWN_SHEET], issues):
-                key = _header_name(cells[0].value) if cells else ""
+            for number, cells in _sheet_records(book[town_sheet], rel, town_sheet, issues):
+                key = _header_text(cells[0].value) if cells else ""
                 value = cells[1] if len(cells) > 1 else XlCell(None)
-                if key and key not in ("key", "clé", "cle") and (key in TOWN_KEYS or not is_empty(value)):
+                if header_key(key) in TOWN_HEADER_KEYS:
+                    continue  # the sheet's header row
+                if key and (town_key(key) is not None or not is_empty(value)):
                     town.append((number, key, value))
-        texts = None
-        if TEXTS_SHEET in sheets:
-            texts = _texts_sheet(book[sheets[TEXTS_SHEET]], rel, sheets[TEXTS_SHEET], issues)
-        return Workbook(rel, tables, town, town_sheet, texts, sheets.get(TEXTS_SHEET, TEXTS_SHEET)), issues
+        texts, texts_headers = None, {}
+        texts_sheet = _find_sheet(sheets, (TEXTS_SHEET_FR, TEXTS_SHEET))
+        if texts_sheet is not None:
+            texts, texts_headers = _texts_sheet(book[texts_sheet], rel, texts_sheet, issues)
+        return Workbook(rel, tables, town, town_sheet or TOWN_SHEET_FR, texts, texts_sheet or TEXTS_SHEET_FR,
+                        texts_headers), issues
     finally:
         book.close()
         formulas.close()
 
 
-def _texts_sheet(ws, file: str, sheet: str, issues: list[Issue]) -> list[tuple[int, dict[str, XlCell]]]:
-    """The rows of the texts sheet below its header, by column name (an empty sheet: no text)."""
-    names = tuple(c.name for c in TEXTS_COLUMNS)
+def _texts_sheet(ws, file: str, sheet: str,
+                 issues: list[Issue]) -> tuple[list[tuple[int, dict[str, XlCell]]], dict[str, str]]:
+    """The rows of the texts sheet below its header, by column name (an empty sheet: no text), and
+    each column's header as typed."""
     records = _sheet_records(ws, file, sheet, issues)
-    header = next(((n, [_header_name(c.value) for c in cells]) for n, cells in records
-                   if {"year", "text"} <= set(_header_name(c.value) for c in cells)), None)
+    header = next(((n, cells) for n, cells in records
+                   if {"year", "text"} <= {TEXTS.column_for(c.value) for c in cells}), None)
     if header is None:
         if records:
             issues.append(Issue("error", "header_unrecognised", file, sheet, records[0][0],
                                 value=" | ".join(display(c) for c in records[0][1] if not is_empty(c))[:80],
-                                params={"expected": ", ".join(names)}))
-        return []
-    header_row, header_names = header
-    positions = {name: index for index, name in enumerate(header_names) if name in names}
+                                params={"expected": ", ".join(TEXTS.headers(book_lang([sheet])))}))
+        return [], {}
+    header_row, header_cells = header
+    positions: dict[str, int] = {}
+    typed: dict[str, str] = {}
+    for index, cell in enumerate(header_cells):
+        name = TEXTS.column_for(cell.value)
+        if name is not None and name not in positions:
+            positions[name], typed[name] = index, _header_text(cell.value)
     rows = []
     for number, cells in records:
         if number <= header_row or all(is_empty(c) for c in cells):
@@ -844,11 +925,11 @@ def _texts_sheet(ws, file: str, sheet: str, issues: list[Issue]) -> list[tuple[i
         row = {name: cells[index] if index < len(cells) else XlCell(None) for name, index in positions.items()}
         for name, cell in row.items():
             if isinstance(cell.value, str) and has_controls(cell.value):
-                issues.append(Issue("warning", "control_characters_removed", file, sheet, number, name,
+                issues.append(Issue("warning", "control_characters_removed", file, sheet, number, typed[name],
                                     show_controls(cell.value)[:60]))
                 row[name] = XlCell(without_controls(cell.value), cell.number_format)
         rows.append((number, row))
-    return rows
+    return rows, typed
 
 
 def _column_at(positions: dict[str, int], index: int) -> str | None:

@@ -1,15 +1,18 @@
-"""The town's identity: ``town.yml``, or the ``town`` sheet of the workbook."""
+"""The town's identity: ``town.yml``, or the town sheet of the workbook (``Commune``, or ``town``
+in the English workbook of earlier versions), or both when they agree."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from labels_report.core.errors import Issue
 from labels_report.core.files import sha256_bytes
 from labels_report.core.i18n import LOCALES
-from labels_report.core.text import has_controls, show_controls, slugify, without_controls
-from labels_report.data.contract import LOGO_SUFFIXES, TOWN_FILE, TOWN_KEYS, TOWN_YEAR_KEYS
+from labels_report.core.text import closest, has_controls, show_controls, slugify, without_controls
+from labels_report.data.contract import LOGO_SUFFIXES, TOWN_FILE, TOWN_KEYS, TOWN_SHEET, TOWN_YEAR_KEYS, header_key, town_key
 from labels_report.data.dataset import Town
 from labels_report.data.folder import MAX_LOGO_BYTES, MAX_TEXT_BYTES
 from labels_report.data.found import Found
@@ -17,30 +20,54 @@ from labels_report.data.reading import CellError, Workbook, XlCell, decode, disp
 
 
 def read_town(data_dir: Path, workbook: Workbook | None, found: Found) -> None:
+    """The town, from ``town.yml`` or the workbook's town sheet, or both when they agree: a key given
+    in one only is taken from it, a key given in both with two values is an error naming both."""
     candidates = [e for e in found.folder.entries() if e.name.lower() in (TOWN_FILE, "town.yaml")]
     entry = next((e for e in candidates if e.name == TOWN_FILE), candidates[0] if candidates else None)
     if entry is not None and entry.kind == "outside":
         found.issues.append(Issue("error", "file_outside_folder", entry.name, value=entry.target))
         return
+    sources: list[Source] = []
     if entry is not None and entry.kind == "file":
         rel = entry.name
         data = found.read(rel, MAX_TEXT_BYTES)
         if data is None:
             return
         found.sources[rel] = sha256_bytes(data)
-        if workbook is not None and workbook.town and any(not is_empty(v) for _, _, v in workbook.town):
-            found.issues.append(Issue("warning", "town_sheet_ignored", workbook.file, workbook.town_sheet,
-                                      value=workbook.town_sheet, params={"file": rel}))
         entries = _town_yml(data, rel, found)
-        if entries is not None:
-            _town(entries, rel, None, data_dir, found)
-        return
+        if entries is None:
+            return
+        sources.append(Source(entries, rel, None))
     if workbook is not None and workbook.town is not None:
-        entries = [(row, key, value) for row, key, value in workbook.town]
-        _town(entries, workbook.file, workbook.town_sheet, data_dir, found)
-        return
-    if not found.workbook_unread:
+        filled = any(not is_empty(value) for _, _, value in workbook.town)
+        if filled or not sources:  # an empty town sheet beside town.yml says nothing
+            sources.append(Source(list(workbook.town), workbook.file, workbook.town_sheet))
+    if sources:
+        _town(sources, data_dir, found)
+    elif not found.workbook_unread:
         found.issues.append(Issue("error", "town_missing", TOWN_FILE, value=TOWN_FILE))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the town is described: ``town.yml`` (no sheet) or a workbook's town sheet, as
+    (row, key as typed, value) entries."""
+
+    entries: list[tuple[int | None, str, object]]
+    file: str
+    sheet: str | None
+
+
+@dataclass(frozen=True)
+class Given:
+    """A town key given by a source: its value, and where (file, sheet, row, the key as typed)."""
+
+    value: object
+    shown: str
+    file: str
+    sheet: str | None
+    row: int | None
+    key: str
 
 
 def _town_yml(data: bytes, rel: str, found: Found) -> list[tuple[int | None, str, object]] | None:
@@ -87,38 +114,56 @@ def _town_text(value: object) -> str:
     return str(value).strip()
 
 
-def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str | None, data_dir: Path,
-          found: Found) -> None:
-    values: dict[str, str] = {}
-    rows: dict[str, int | None] = {}
-    sessions: dict[int, list] = {}
-    for row, key, raw in entries:
-        name = key.strip().lower()
-        per_year = re.fullmatch(r"(" + "|".join(TOWN_YEAR_KEYS) + r")_([12]\d{3})", name)
-        if per_year:
-            _year_key(per_year.group(1), int(per_year.group(2)), raw, (file, sheet, row, name), sessions, found)
-            continue
-        if name not in TOWN_KEYS:
-            expected = [*TOWN_KEYS, *(f"{key}_AAAA" for key in TOWN_YEAR_KEYS)]
-            found.issues.append(Issue("error", "town_key_unknown", file, sheet, row, name, name,
-                                      params={"expected": ", ".join(expected)}))
-            continue
-        if name in values:
-            found.issues.append(Issue("error", "town_key_duplicate", file, sheet, row, name, name,
-                                      params={"first_row": rows[name] or ""}))
-            continue
-        value = _town_text(raw)
-        if has_controls(value):
-            found.issues.append(Issue("warning", "control_characters_removed", file, sheet, row, name,
-                                      show_controls(value)[:60]))
-            value = without_controls(value)
-        if name == "insee_code" and isinstance(raw, XlCell) and isinstance(raw.value, (int, float)):
-            value = f"{int(raw.value):05d}"  # Excel drops the leading zero of 02722
-        values[name], rows[name] = value, row
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return a == b
+
+
+def _town(sources: list[Source], data_dir: Path, found: Found) -> None:
+    given: dict[str, Given] = {}
+    listed: dict[str, Given] = {}
+    """Keys present but left empty, where they are first listed (the place to fill them in)."""
+    for source in sources:
+        seen: dict[str, int | None] = {}
+        for row, key, raw in source.entries:
+            named = town_key(key)
+            if named is None:
+                lang = "en" if source.sheet is None or header_key(source.sheet) == TOWN_SHEET else "fr"
+                expected = [*(k.key(lang) for k in TOWN_KEYS.values()),
+                            *(f"{k.key(lang)}_AAAA" for k in TOWN_YEAR_KEYS.values())]
+                found.issues.append(Issue("error", "town_key_unknown", source.file, source.sheet, row, key, key,
+                                          params={"expected": ", ".join(expected),
+                                                  "suggestion": closest(key, expected) or ""}))
+                continue
+            name = named[0] if named[1] is None else f"{named[0]}_{named[1]}"
+            if name in seen:
+                found.issues.append(Issue("error", "town_key_duplicate", source.file, source.sheet, row, key, key,
+                                          params={"first_row": seen[name] or ""}))
+                continue
+            seen[name] = row
+            value, shown = _town_value(named, raw, (source.file, source.sheet, row, key), found)
+            if value is None or value == "":
+                listed.setdefault(name, Given("", "", source.file, source.sheet, row, key))
+                continue
+            first = given.get(name)
+            if first is None:
+                given[name] = Given(value, shown, source.file, source.sheet, row, key)
+            elif not _same(first.value, value):
+                # Two descriptions of the town that disagree: which one is right only the clerk knows.
+                other = first.file + (f" [{first.sheet}]" if first.sheet else "")
+                found.issues.append(Issue("error", "town_sources_disagree", source.file, source.sheet, row, key,
+                                          shown, {"other": first.shown, "other_file": other,
+                                                  "other_row": first.row or ""}))
+    values = {name: str(g.value) for name, g in given.items() if isinstance(g.value, str)}
     before = len([i for i in found.issues if i.severity == "error"])
 
+    def where(key: str) -> Given:
+        return given.get(key) or listed.get(key) or Given("", "", sources[0].file, sources[0].sheet, None, key)
+
     def error(code: str, key: str, **params: object) -> None:
-        found.issues.append(Issue("error", code, file, sheet, rows.get(key), key, values.get(key, ""), params))
+        at = where(key)
+        found.issues.append(Issue("error", code, at.file, at.sheet, at.row, at.key, values.get(key, ""), params))
 
     if not values.get("name"):
         error("value_required", "name")
@@ -153,10 +198,21 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
     # for a file name and a URL ("Château Thierry" -> "chateau-thierry"), else the town's.
     folder_slug = slugify(data_dir.resolve().name)
     if slug and slug != data_dir.name and slug != folder_slug:
-        found.issues.append(Issue("warning", "town_slug_mismatch", file, sheet, rows.get("slug"), "slug", slug,
+        at = where("slug")
+        found.issues.append(Issue("warning", "town_slug_mismatch", at.file, at.sheet, at.row, at.key, slug,
                                   {"folder": data_dir.name}))
     if len([i for i in found.issues if i.severity == "error"]) > before:
         return
+    sessions: dict[int, tuple[dt.date | None, str, str]] = {}
+    for name, value in given.items():
+        per_year = re.fullmatch(r"(council_date|deliberation)_(\d{4})", name)
+        if per_year:
+            date, precision, reference = sessions.get(int(per_year.group(2)), (None, "", ""))
+            if per_year.group(1) == "deliberation":
+                reference = str(value.value)
+            else:
+                date, precision = value.value  # type: ignore[misc]
+            sessions[int(per_year.group(2))] = (date, precision, reference)
     found.town = Town(
         slug=folder_slug or slugify(values["name"]) or "commune",
         name=values["name"],
@@ -172,21 +228,26 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
         contact=values.get("contact", ""),
         publication_url=values.get("publication_url", ""),
         cover_note=values.get("cover_note", ""),
-        sessions={year: tuple(entry) for year, entry in sorted(sessions.items())},
+        sessions=dict(sorted(sessions.items())),
     )
 
 
-def _year_key(name: str, year: int, raw: object, where: tuple, sessions: dict[int, list], found: Found) -> None:
-    """``council_date_2017`` or ``deliberation_2017``: the council session that receives a year's report."""
+def _town_value(named: tuple[str, int | None], raw: object, where: tuple, found: Found) -> tuple[object, str]:
+    """The value of a town key as compared between sources and kept, and as shown in a message:
+    text for most keys, (date, precision) for a council date; None when it cannot be read."""
     file, sheet, row, key = where
-    entry = sessions.setdefault(year, [None, "", ""])
+    name, year = named
     text = _town_text(raw)
-    if name == "deliberation":
-        entry[2] = text
-        return
-    if not text and not isinstance(raw, XlCell):
-        return
+    if has_controls(text):
+        found.issues.append(Issue("warning", "control_characters_removed", file, sheet, row, key,
+                                  show_controls(text)[:60]))
+        text = without_controls(text)
+    if name == "insee_code" and isinstance(raw, XlCell) and isinstance(raw.value, (int, float)):
+        text = f"{int(raw.value):05d}"  # Excel drops the leading zero of 02722
+    if name != "council_date" or year is None or not text:
+        return text, text
     try:
-        entry[0], entry[1] = parse_date(raw if isinstance(raw, XlCell) else text)
+        return parse_date(raw if isinstance(raw, XlCell) else text), text
     except CellError as exc:
         found.issues.append(Issue("error", exc.code, file, sheet, row, key, text, dict(exc.params)))
+        return None, text

@@ -1,10 +1,14 @@
 """The data-entry workbook staff fill in (``labels-report template``).
 
-A "Notice" sheet explains every sheet and column; then one sheet per table
+A "Notice" sheet says where to save the workbook and how to check it and build
+the report, and explains every sheet and column; then one sheet per table
 (header bold, frozen and filtered; drop-down lists for the vocabularies and
-for the identifiers of other sheets; date and amount formats) and a ``town``
-sheet of key/value rows. Saved as one ``.xlsx`` in a town's data folder, it is
-read by :func:`labels_report.data.load.load_dataset` instead of the CSV files and
+for the identifiers of other sheets; date and amount formats), a town sheet of
+key/value rows and a sheet for the texts. The French workbook (the default)
+names its sheets and columns in French (``Événements``, ``date de début``); the
+English one as the contract does (``label_events``, ``start_date``): the reader
+accepts both. Saved as one ``.xlsx`` in a town's data folder, it is read by
+:func:`labels_report.data.load.load_dataset` instead of the CSV files and
 ``town.yml``.
 """
 
@@ -13,8 +17,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from labels_report.core.i18n import catalogue
-from labels_report.data.contract import FRAMING_TEXTS, TEXTS_COLUMNS, TEXTS_SHEET
-from labels_report.data.contract import TABLES, TOWN_KEYS, TOWN_SHEET, TOWN_YEAR_KEYS, VOCABULARIES, Column, Table
+from labels_report.data.contract import (
+    FRAMING_TEXTS,
+    TABLES,
+    TEXTS,
+    TEXTS_SHEET,
+    TEXTS_SHEET_FR,
+    TOWN_KEYS,
+    TOWN_SHEET,
+    TOWN_SHEET_FR,
+    TOWN_YEAR_KEYS,
+    VOCABULARIES,
+    Column,
+    Table,
+)
 
 ROWS = 1000
 """Rows prepared with drop-down lists below the header."""
@@ -36,11 +52,19 @@ def _letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def _id_range(table: str) -> str:
-    """``labels!$A$2:$A$1001``: the identifier column of ``table``, for a drop-down list."""
+def _id_range(table: str, lang: str) -> str:
+    """``'Labels'!$A$2:$A$1001``: the identifier column of ``table``, for a drop-down list."""
     target = TABLES[table]
     letter = _letter(target.column_names.index(target.key[0]))
-    return f"{target.sheet}!${letter}$2:${letter}${ROWS + 1}"
+    return f"'{target.sheet_name(lang)}'!${letter}$2:${letter}${ROWS + 1}"
+
+
+def _town_sheet_name(lang: str) -> str:
+    return TOWN_SHEET_FR if lang == "fr" else TOWN_SHEET
+
+
+def _texts_sheet_name(lang: str) -> str:
+    return TEXTS_SHEET_FR if lang == "fr" else TEXTS_SHEET
 
 
 def _format_text(column: Column, lang: str) -> str:
@@ -55,8 +79,8 @@ def _table_sheet(book, table: Table, lang: str) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     cat = catalogue(lang)
-    ws = book.create_sheet(table.sheet)
-    ws.append(list(table.column_names))
+    ws = book.create_sheet(table.sheet_name(lang))
+    ws.append(list(table.headers(lang)))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -82,11 +106,11 @@ def _table_sheet(book, table: Table, lang: str) -> None:
                                   error=cat.text("template.validation.list"))
         elif column.ref:
             # a list of identifiers is typed "a; b": the drop-down helps, but other text is allowed
-            rule = DataValidation(type="list", formula1=_id_range(column.ref), allow_blank=True,
+            rule = DataValidation(type="list", formula1=_id_range(column.ref, lang), allow_blank=True,
                                   showErrorMessage=column.kind != "list",
                                   errorStyle="stop" if column.kind != "list" else "information",
                                   errorTitle=cat.text("template.validation.title"),
-                                  error=cat.text("template.validation.ref", sheet=TABLES[column.ref].sheet))
+                                  error=cat.text("template.validation.ref", sheet=TABLES[column.ref].sheet_name(lang)))
         else:
             continue
         rule.add(cells)
@@ -97,14 +121,14 @@ def _town_sheet(book, lang: str) -> None:
     from openpyxl.styles import Font
 
     cat = catalogue(lang)
-    ws = book.create_sheet(TOWN_SHEET)
-    ws.append(["key", "value", cat.text("template.town.description")])
+    ws = book.create_sheet(_town_sheet_name(lang))
+    ws.append([cat.text("template.town.key"), cat.text("template.town.value"), cat.text("template.town.description")])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     for key in TOWN_KEYS.values():
         example = f" ({key.example})" if key.example else ""
-        ws.append([key.name, None, cat.text(f"contract.town.{key.name}") + example])
+        ws.append([key.key(lang), None, cat.text(f"contract.town.{key.name}") + example])
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["B"].number_format = "@"  # 02722 keeps its zero
@@ -124,37 +148,39 @@ def _notice_sheet(ws, lang: str) -> None:
     yes, no = cat.text("template.yes"), cat.text("template.no")
     for table in TABLES.values():
         ws.append([])
-        ws.append([cat.text("template.notice.sheet", sheet=table.sheet)])
+        ws.append([cat.text("template.notice.sheet", sheet=table.sheet_name(lang))])
         ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
         ws.append([cat.text(f"contract.table.{table.name}")])
         ws.append(header)
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         for column in table.columns:
-            ws.append([column.name, cat.text(f"contract.column.{table.name}.{column.name}"),
+            ws.append([column.header(lang), cat.text(f"contract.column.{table.name}.{column.name}"),
                        _format_text(column, lang), column.example, yes if column.required else no])
     ws.append([])
-    ws.append([cat.text("template.notice.sheet", sheet=TOWN_SHEET)])
+    ws.append([cat.text("template.notice.sheet", sheet=_town_sheet_name(lang))])
     ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
     ws.append([cat.text("contract.table.town")])
     ws.append(header)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for key in TOWN_KEYS.values():
-        ws.append([key.name, cat.text(f"contract.town.{key.name}"), cat.text("contract.kind.text"), key.example,
+        ws.append([key.key(lang), cat.text(f"contract.town.{key.name}"), cat.text("contract.kind.text"), key.example,
                    yes if key.required else no])
-    for key in TOWN_YEAR_KEYS.values():  # one row per report year: council_date_2017, deliberation_2017
-        ws.append([f"{key.name}_AAAA", cat.text(f"contract.town.{key.name}"), cat.text("contract.kind.text"),
-                   key.example, no])
+    for key in TOWN_YEAR_KEYS.values():  # one row per report year: date du conseil 2017, délibération 2017
+        year = cat.text("template.town.year")
+        ws.append([f"{key.key(lang)} {year}" if lang == "fr" else f"{key.name}_{year}",
+                   cat.text(f"contract.town.{key.name}"), cat.text("contract.kind.text"),
+                   cat.text(f"template.town.example.{key.name}"), no])
     ws.append([])
-    ws.append([cat.text("template.notice.sheet", sheet=TEXTS_SHEET)])
+    ws.append([cat.text("template.notice.sheet", sheet=_texts_sheet_name(lang))])
     ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
     ws.append([cat.text("contract.table.texts")])
     ws.append(header)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
-    for column in TEXTS_COLUMNS:
-        ws.append([column.name, cat.text(f"contract.column.texts.{column.name}"), _format_text(column, lang),
+    for column in TEXTS.columns:
+        ws.append([column.header(lang), cat.text(f"contract.column.texts.{column.name}"), _format_text(column, lang),
                    column.example, yes if column.required else no])
     for letter, width in zip("ABCDE", (20, 70, 45, 30, 12), strict=True):
         ws.column_dimensions[letter].width = width
@@ -169,8 +195,8 @@ def _texts_sheet(book, lang: str) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     cat = catalogue(lang)
-    ws = book.create_sheet(TEXTS_SHEET)
-    ws.append([c.name for c in TEXTS_COLUMNS])
+    ws = book.create_sheet(_texts_sheet_name(lang))
+    ws.append(list(TEXTS.headers(lang)))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"

@@ -17,6 +17,7 @@ from labels_report.core.dates import year_end
 from labels_report.core.errors import Issue
 from labels_report.core.vocab import StrEnum
 from labels_report.data.dataset import Dataset
+from labels_report.data.issues import as_typed
 from labels_report.data.vocabulary import ActionStatus, Event, LabelState
 from labels_report.model.deadlines import Deadline, deadlines
 from labels_report.model.known import known_on
@@ -89,8 +90,8 @@ def public_issues(data: Dataset, issues: Iterable[Issue]) -> tuple[Issue, ...]:
 
 def data_issues(data: Dataset, params: ReportParams) -> tuple[Issue, ...]:
     """Warnings of the loader and of the report's own checks, each once, in file order."""
-    found = list(data.warnings) + list(data_warnings(data, year=params.year, as_of=params.reference_date,
-                                                     horizon_months=params.horizon_months))
+    found = list(data.warnings) + as_typed(data_warnings(data, year=params.year, as_of=params.reference_date,
+                                                         horizon_months=params.horizon_months), data.headers)
     unique: dict[tuple, Issue] = {}
     for issue in found:
         key = (issue.severity, issue.code, issue.file, issue.sheet, issue.row, issue.column, issue.value)

@@ -17,6 +17,8 @@ import yaml
 from labels_report.core.errors import ProjectNotFoundError
 
 CONFIG = "_quarto.yml"
+DATA_FOLDER = "data"
+"""The project's folder of towns: one data folder per town (``data/soissons``)."""
 REPORT_FOLDER = "report"
 FONTS_FOLDER = "fonts"
 
@@ -86,6 +88,11 @@ class Project:
     def chapters(self, config: dict[str, Any]) -> list[Path]:
         """The chapter notebooks, in the book's order (relative to the project)."""
         return [Path(c) for c in _chapter_files(config["book"]["chapters"]) if c.endswith(".ipynb")]
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder holding one data folder per town."""
+        return self.root / DATA_FOLDER
 
     @property
     def report_dir(self) -> Path:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from labels_report.core.errors import ParameterError
 from labels_report.core.files import remembered_sha256, sha256_text
 
 IGNORED_PREFIXES = (".", "~$")
@@ -155,3 +156,31 @@ def fingerprint(data_dir: Path | str) -> str:
         if entry.kind == "file":
             parts.append(remembered_sha256(entry.path))
     return sha256_text(*parts)
+
+
+TOWN_MARKERS = ("town.yml", "town.yaml", "labels.csv")
+"""A folder holding one of these (or a workbook) is a town's data folder."""
+
+
+def town_folders(root: Path) -> list[Path]:
+    """The towns' data folders directly under ``root`` (a project's ``data/``), sorted by name:
+    each holds ``town.yml``, ``labels.csv`` or a workbook."""
+    try:
+        children = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(IGNORED_PREFIXES))
+    except OSError:
+        return []
+    return [folder for folder in children
+            if any((folder / marker).is_file() for marker in TOWN_MARKERS) or any(folder.glob("*.xlsx"))]
+
+
+def only_town(root: Path, shown: str = "data") -> Path:
+    """The one town's data folder under ``root`` when there is exactly one; otherwise a
+    :class:`ParameterError` that says the town must be named, listing the ones found
+    (``shown``: how the message names ``root``)."""
+    towns = town_folders(root)
+    if len(towns) == 1:
+        return towns[0]
+    if not towns:
+        raise ParameterError("no_town", folder=shown)
+    raise ParameterError("data_required", folder=shown, towns=", ".join(t.name for t in towns),
+                         example=f"{shown}/{towns[0].name}")

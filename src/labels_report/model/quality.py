@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from labels_report.core.dates import add_months, clerk, year_end, year_start
-from labels_report.core.errors import Issue
+from labels_report.core.errors import Issue, ParameterError
 from labels_report.data.dataset import Dataset
+from labels_report.data.issues import as_typed
 from labels_report.data.load import load
 from labels_report.data.vocabulary import ActionStatus, Event
 from labels_report.model.known import known_on
 from labels_report.model.params import ReportParams
 from labels_report.model.status import histories, status_on
+from labels_report.model.years import report_year, require_data
 
 ENDED_STATUSES = (ActionStatus.DONE, ActionStatus.ABANDONED)
 PLANNED_NEXT_STEPS = (Event.RENEWED, Event.APPLIED, Event.JURY_VISIT)
@@ -27,27 +30,69 @@ PLANNED_NEXT_STEPS = (Event.RENEWED, Event.APPLIED, Event.JURY_VISIT)
 
 
 def check(data_dir: Path | str, *, year: int | None = None, as_of: dt.date | None = None,
-          horizon_months: int = 24, lang: str = "fr") -> list[Issue]:
+          horizon_months: int = 24, lang: str = "fr", today: dt.date | None = None) -> list[Issue]:
     """Every error and warning about ``data_dir``, errors first; never raises for data problems.
 
     The warnings that depend on a year (budgets, statuses not updated, renewals
     due) are computed when the data hold no error, for ``year`` (by default the
-    year of ``as_of``, else the latest year the data speak of), on ``as_of``
-    (by default 31 December of ``year``).
+    year of ``as_of``, else the year ``build`` would choose: the last year that
+    has ended before ``today`` and has data, see :mod:`labels_report.model.years`),
+    on ``as_of`` (by default 31 December of ``year``).
     """
+    return check_report(data_dir, year=year, as_of=as_of, horizon_months=horizon_months, lang=lang,
+                        today=today, strict=False).issues
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What ``labels-report check`` says: every issue, and the year the year's warnings are for."""
+
+    issues: list[Issue]
+    year: int | None
+    """None when the data hold errors, or (not strict) when no year could be chosen."""
+    chosen: bool = False
+    """The year was chosen, none being given (the last complete year that has data)."""
+
+
+def check_report(data_dir: Path | str, *, year: int | None = None, as_of: dt.date | None = None,
+                 horizon_months: int = 24, lang: str = "fr", today: dt.date | None = None,
+                 strict: bool = True) -> Checked:
+    """Like :func:`check`, and the year it checked. ``strict``: a year ``build`` would refuse (one
+    with no data at all, or none given and no complete year with data) raises the same
+    :class:`ParameterError` ``build`` raises, when the data hold no error."""
     if year is not None:  # the parameters a build would refuse are refused here the same way
         ReportParams(year=int(year), as_of=as_of, horizon_months=horizon_months)
     dataset, issues = load(Path(data_dir), lang)
-    if dataset is not None:
-        if year is None:
-            years = dataset.years()
-            year = as_of.year if as_of else (years[-1] if years else None)
-        if year is not None:
-            as_of = as_of or year_end(year)
-            # The warnings the report of that year will carry: on the data as known then.
-            known = known_on(dataset, as_of, year)
-            issues = [*issues, *data_warnings(known, year=year, as_of=as_of, horizon_months=horizon_months)]
-    return sorted(issues, key=Issue.sort_key)
+    if dataset is None:
+        return Checked(sorted(issues, key=Issue.sort_key), None)
+    chosen = False
+    if year is None and as_of is not None:
+        year = as_of.year
+    elif year is None:
+        try:
+            year, chosen = report_year(dataset, today or dt.date.today()), True
+        except ParameterError:
+            if strict:
+                raise
+    elif strict:
+        require_data(dataset, int(year))
+    if year is not None:
+        issues = [*issues, *year_warnings(dataset, year=int(year), as_of=as_of or year_end(int(year)),
+                                          horizon_months=horizon_months)]
+    return Checked(sorted(issues, key=Issue.sort_key), year, chosen)
+
+
+def year_warnings(dataset: Dataset, *, year: int, as_of: dt.date, horizon_months: int) -> list[Issue]:
+    """The warnings the report of ``year`` will carry, on the data as known on ``as_of``, each
+    column named as the clerk's file names it."""
+    known = known_on(dataset, as_of, year)
+    return as_typed(data_warnings(known, year=year, as_of=as_of, horizon_months=horizon_months), dataset.headers)
+
+
+def warning_count(dataset: Dataset, params: ReportParams) -> int:
+    """How many warnings ``labels-report check --year`` lists for the report of ``params``."""
+    return len(dataset.warnings) + len(year_warnings(dataset, year=params.year, as_of=params.reference_date,
+                                                     horizon_months=params.horizon_months))
 
 
 def _warning(code: str, row: Mapping[str, object], column: str, value: str, **params: object) -> Issue:

@@ -85,13 +85,13 @@ def test_an_unchanged_rebuild_does_nothing_and_a_change_rebuilds(tmp_path):
     published = {edition: snapshot(out / "soissons" / "2017" / edition) for edition in ("conseil", "public")}
     again = cli(*args)
     assert again.returncode == 0, again.stderr
-    assert again.stderr.count("rien à faire") == 2 and "chapitre" not in again.stderr
+    assert again.stderr.count("rien à faire") == 2 and "Chapitre" not in again.stderr
     for edition, files in published.items():
         assert snapshot(out / "soissons" / "2017" / edition) == files, "not even the manifest is rewritten"
     assert not (out / ".build").exists() or not any((out / ".build").iterdir())
 
     forced = cli(*args, "--force")
-    assert forced.returncode == 0 and "chapitre 1/6" in forced.stderr
+    assert forced.returncode == 0 and "Chapitre 1/6 : Synthèse" in forced.stderr
     manifest = json.loads((out / "soissons" / "2017" / "conseil" / "manifest.json").read_text("utf-8"))
     assert manifest["build_key"] == json.loads(published["conseil"]["manifest.json"])["build_key"]
 
@@ -110,7 +110,7 @@ def test_an_unchanged_rebuild_does_nothing_and_a_change_rebuilds(tmp_path):
     repaired = cli(*args)
     assert repaired.returncode == 0, repaired.stderr
     [unchanged] = [line for line in repaired.stderr.splitlines() if "rien à faire" in line]
-    assert unchanged.endswith("/2017/conseil") and "[soissons 2017 public fr] chapitre 6/6" in repaired.stderr
+    assert unchanged.endswith("/2017/conseil") and "public (fr) – Chapitre 6/6 : Annexes" in repaired.stderr
     assert (out / "soissons" / "2017" / "public" / "rapport-labels-soissons-2017.pdf").is_file()
 
 

@@ -99,13 +99,13 @@ def published(earlier: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     return out, before
 
 
-@pytest.mark.parametrize("moment", ["Lecture et contrôle", "chapitre 2/6", "chapitre 6/6", "mise en forme PDF"])
+@pytest.mark.parametrize("moment", ["Lecture et contrôle", "Chapitre 2/6", "Chapitre 6/6", "Mise en page : PDF"])
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_an_interrupted_build_stops_publishes_nothing_and_cleans_up(earlier, tmp_path, moment, how):
     out, before = published(earlier, tmp_path)
     process, output, kernels = run_until(out, moment, how, "--force")
     assert process.returncode == 130, output
-    assert "construction interrompue" in output and "Rien n'a été publié." in output
+    assert "Rien n'a été publié : construction interrompue." in output
     assert "Traceback" not in output
     after = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "soissons").rglob("*") if p.is_file()}
     assert after == before, "the earlier reports are exactly as they were"
@@ -118,7 +118,7 @@ def test_an_interrupted_build_stops_publishes_nothing_and_cleans_up(earlier, tmp
     assert again.returncode == 0 and again.stderr.count("rien à faire") == 2, again.stderr
 
 
-@pytest.mark.parametrize("moment", ["chapitre 3/6", "mise en forme PDF", "mise en forme HTML", "publié"])
+@pytest.mark.parametrize("moment", ["Chapitre 3/6", "Mise en page : PDF", "Mise en page : page web", "Publié"])
 def test_a_killed_build_leaves_one_complete_report_and_the_next_build_repairs(earlier, tmp_path, moment):
     out, _before = published(earlier, tmp_path)
     process, output, _kernels = run_until(out, moment, signal.SIGKILL, "--force")

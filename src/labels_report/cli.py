@@ -13,7 +13,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import difflib
+import json
 import os
+import re
+import shlex
 import shutil
 import signal
 import sys
@@ -30,78 +34,125 @@ from labels_report.core.errors import (
     ParameterError,
     ProjectNotFoundError,
 )
-from labels_report.core.i18n import catalogue
+from labels_report.core.i18n import Catalogue, catalogue
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-DESCRIPTION = """\
-Build a town's annual labels report: a PDF for the town council and a web page
-for the public, from the town's data folder (CSV files or one Excel workbook).
 
-Run it inside the report project (the folder holding _quarto.yml, or any folder
-below it), or point to the project with --project.
-"""
+# -- the parser: one function per command, every word from the catalogue (help.*) ---------------
 
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="labels-report", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    build = commands.add_parser(
-        "build", help="check the data, then build and publish the report",
-        description="Check the data, run the chapters, and publish the report (PDF, web page, data files, "
-                    "calendar, manifest) in OUT/<town>/<year>/<edition>/. Nothing is published if anything "
-                    "fails, and an earlier report in that folder is kept.")
-    build.add_argument("--data", default="data/soissons", metavar="DIR",
-                       help="the town's data folder (default: %(default)s)")
-    build.add_argument("--year", type=int, default=dt.date.today().year - 1,
-                       help="the year the report covers (default: last year, %(default)s)")
-    build.add_argument("--edition", default="conseil", choices=["conseil", "public", "all"],
-                       help="conseil: complete, for the council; public: for the town's website, without "
-                            "internal fields or personal names; all: both (default: %(default)s)")
-    build.add_argument("--lang", default=None, choices=["fr", "en", "all"],
-                       help="language of the report (default: the town's language in town.yml)")
-    build.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
-                       help="pandoc: built-in Pandoc + Typst; quarto: needs Quarto installed; "
-                            "auto: Quarto when installed, else pandoc (default: %(default)s)")
-    build.add_argument("--out", default="_output", metavar="DIR",
-                       help="where reports are published (default: %(default)s, in the project)")
-    build.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
-                       help="reference date of the labels' status (default: 31 December of the year)")
-    build.add_argument("--horizon", type=int, default=24, metavar="MONTHS",
-                       help="how far ahead renewals and jury visits are listed (default: %(default)s months)")
-    build.add_argument("--project", default=None, metavar="DIR",
-                       help="the report project folder (default: found from the current folder upwards)")
-    build.add_argument("--force", action="store_true",
-                       help="build again even when the published report was built from the same inputs")
-    build.add_argument("--keep-notebooks", action="store_true",
-                       help="keep the executed chapter notebooks in the build folder (OUT/.build/)")
-
-    check = commands.add_parser(
-        "check", help="check the data and list every error and warning",
-        description="Check a town's data folder against the data contract and list every error (which file, "
-                    "row, column, value, and what was expected) and warning. Exit code 2 when there are errors.")
-    check.add_argument("--data", default="data/soissons", metavar="DIR", help="the data folder (default: %(default)s)")
-    check.add_argument("--year", type=int, default=None, help="also check what the report of this year needs")
-    check.add_argument("--lang", default="fr", choices=["fr", "en"], help="language of the messages (default: fr)")
-    check.add_argument("--horizon", type=int, default=24, metavar="MONTHS", help="deadline horizon (default: 24)")
-
-    template = commands.add_parser(
-        "template", help="write the data-entry workbook (.xlsx) to fill in",
-        description="Write an Excel workbook with one sheet per table of the data contract, a 'Notice' sheet "
-                    "explaining every column, and drop-down lists for the controlled words.")
-    template.add_argument("out", nargs="?", default="labels-saisie.xlsx", metavar="OUT.xlsx",
-                          help="file to write (default: %(default)s)")
-    template.add_argument("--lang", default="fr", choices=["fr", "en"])
-
-    init = commands.add_parser(
-        "init", help="create an empty data folder for a new town",
-        description="Create a data folder for a new town: town.yml and every CSV file with its header row.")
-    init.add_argument("--town", required=True, help="the town's name, e.g. \"Château-Thierry\"")
-    init.add_argument("--data", default=None, metavar="DIR", help="folder to create (default: data/<town-slug>)")
+def _parser(lang: str = "fr") -> argparse.ArgumentParser:
+    cat = HelpWords(catalogue(lang))
+    parser = Parser(prog="labels-report", description=cat.text("help.description"), formatter_class=Formatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help=cat.text("argparse.version"))
+    commands = parser.add_subparsers(dest="command", title=cat.text("help.commands"),
+                                     metavar=cat.text("help.command_metavar"))
+    for add in PARSERS:
+        add(commands, cat)
     return parser
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, and a "vouliez-vous dire … ?" after a choice it does not know
+    (``labels-report buil``, ``--edition publc``): the closest choice, when one is close."""
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as error:
+            close = difflib.get_close_matches(str(value), [str(c) for c in action.choices or ()], n=1, cutoff=0.6)
+            if close:
+                error.message += argparse._("did you mean %(choice)s?") % {"choice": close[0]}  # type: ignore[attr-defined]
+            raise
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """The commands listed under their heading, one a line, without the line naming the
+    placeholder (``COMMANDE``) that argparse writes above them."""
+
+    def _format_action(self, action: argparse.Action) -> str:
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(command) for command in action._get_subactions())
+        return super()._format_action(action)
+
+
+def _typed(convert, cat: HelpWords, key: str):
+    """``convert`` named for argparse's message about a value it refuses ("année invalide : 'deux'")."""
+    def typed(text: str):
+        return convert(text)
+
+    typed.__name__ = cat.text(key)
+    return typed
+
+
+class HelpWords:
+    """The catalogue as the help reads it: in French, a no-break space before « : ; ? ! » keeps a
+    colon from starting a line when argparse wraps the text (argparse breaks at ASCII spaces only)."""
+
+    def __init__(self, cat: Catalogue):
+        self.cat = cat
+
+    def text(self, key: str, **params: object) -> str:
+        text = self.cat.text(key, **params)
+        return re.sub(r" (?=[:;?!»])|(?<=«) ", "\u00a0", text) if self.cat.lang == "fr" else text
+
+
+def _data_option(parser: argparse.ArgumentParser, cat: HelpWords) -> None:
+    parser.add_argument("--data", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.data"))
+
+
+def _build_parser(commands, cat: HelpWords) -> None:
+    build = commands.add_parser("build", help=cat.text("help.build"), description=cat.text("help.build.description"))
+    _data_option(build, cat)
+    build.add_argument("--year", type=_typed(int, cat, "help.year_type"), default=None,
+                       metavar=cat.text("help.year_metavar"),
+                       help=cat.text("help.build.year"))
+    build.add_argument("--edition", default="conseil", choices=["conseil", "public", "all"],
+                       help=cat.text("help.build.edition"))
+    build.add_argument("--lang", default=None, choices=["fr", "en", "all"], help=cat.text("help.build.lang"))
+    build.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
+                       help=cat.text("help.build.engine"))
+    build.add_argument("--out", default="_output", metavar=cat.text("help.folder_metavar"),
+                       help=cat.text("help.build.out"))
+    build.add_argument("--as-of", default=None, metavar=cat.text("help.date_metavar"), help=cat.text("help.build.as_of"))
+    build.add_argument("--horizon", type=_typed(int, cat, "help.months_type"), default=24,
+                       metavar=cat.text("help.months_metavar"),
+                       help=cat.text("help.build.horizon"))
+    build.add_argument("--project", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.project"))
+    build.add_argument("--force", action="store_true", help=cat.text("help.build.force"))
+    build.add_argument("--keep-notebooks", action="store_true", help=cat.text("help.build.keep_notebooks"))
+
+
+def _check_parser(commands, cat: HelpWords) -> None:
+    check = commands.add_parser("check", help=cat.text("help.check"), description=cat.text("help.check.description"))
+    _data_option(check, cat)
+    check.add_argument("--year", type=_typed(int, cat, "help.year_type"), default=None,
+                       metavar=cat.text("help.year_metavar"),
+                       help=cat.text("help.check.year"))
+    check.add_argument("--lang", default=None, choices=["fr", "en"], help=cat.text("help.check.lang"))
+    check.add_argument("--horizon", type=_typed(int, cat, "help.months_type"), default=24,
+                       metavar=cat.text("help.months_metavar"),
+                       help=cat.text("help.check.horizon"))
+    check.add_argument("--project", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.project"))
+
+
+def _template_parser(commands, cat: HelpWords) -> None:
+    template = commands.add_parser("template", help=cat.text("help.template"),
+                                   description=cat.text("help.template.description"))
+    template.add_argument("out", nargs="?", default="labels-saisie.xlsx", metavar="FICHIER.xlsx",
+                          help=cat.text("help.template.out"))
+    template.add_argument("--lang", default="fr", choices=["fr", "en"], help=cat.text("help.template.lang"))
+
+
+def _init_parser(commands, cat: HelpWords) -> None:
+    init = commands.add_parser("init", help=cat.text("help.init"), description=cat.text("help.init.description"))
+    init.add_argument("--town", required=True, metavar=cat.text("help.town_metavar"), help=cat.text("help.init.town"))
+    init.add_argument("--data", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.init.data"))
+
+
+PARSERS = (_build_parser, _check_parser, _template_parser, _init_parser)
+"""Registry of the commands' parsers, in the order ``--help`` lists them."""
 
 
 def _print_issues(issues, lang: str, stream=None) -> None:
@@ -114,39 +165,108 @@ EDITION_NAMES = ("conseil", "public")
 LANGS = ("fr", "en")
 
 
+# -- build -------------------------------------------------------------------------------------
+
+def _data_folder(args: argparse.Namespace) -> Path:
+    """``--data`` as given; without it, the project's only town (else a sentence listing its towns)."""
+    if args.data:
+        return Path(args.data)
+    from labels_report.core.project import DATA_FOLDER, Project
+    from labels_report.data.folder import only_town
+
+    return only_town(Project.find(args.project).data_dir, DATA_FOLDER)
+
+
+class Progress:
+    """How a build's progress reaches the terminal: one line per step; and, when the terminal is a
+    terminal (not a file, not a pipe), a bar with the time left below the lines."""
+
+    def __init__(self, cat: Catalogue, stream=None):
+        self.cat = cat
+        self.stream = stream or sys.stderr
+        self.bar = None
+        self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def line(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.write(message, file=self.stream)
+        else:
+            print(message, file=self.stream, flush=True)
+
+    def steps(self, done: int, total: int) -> None:
+        if not self.interactive or total <= 0:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            form = self.cat.text("progress.bar", percent="{percentage:3.0f} %", bar="{bar}", left="{remaining}")
+            width = min(shutil.get_terminal_size().columns, 100)  # 80 when the terminal does not say
+            self.bar = tqdm(total=total, file=self.stream, bar_format=form, leave=False, ncols=width)
+        self.bar.total = total
+        self.bar.update(done - self.bar.n)
+        self.bar.refresh()  # a step is seconds of work: each one is shown
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
+    cat = catalogue(args.messages)
     editions = list(EDITION_NAMES) if args.edition == "all" else [args.edition]
     langs = list(LANGS) if args.lang == "all" else ([args.lang] if args.lang else None)
-    say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
-    unchanged = None if args.force else _unchanged(args, editions, langs)
+    data = _data_folder(args)
+    progress = Progress(cat)
+    unchanged = None if args.force or args.year is None else _unchanged(args, data, editions, langs)
     if unchanged is not None:
         from labels_report.publish.publication import remove_abandoned
 
         remove_abandoned(unchanged[0].parents[2])  # what a killed build left, even when nothing is to do
         for folder in unchanged:
-            say(catalogue(args.messages).text("progress.unchanged", folder=_short(folder, Path.cwd())))
+            progress.line(cat.text("progress.unchanged", folder=_short(folder, Path.cwd())))
+        _print_ending(cat, data, args.year, len(unchanged), _manifest_warnings(unchanged[0]))
         return EXIT_OK
     kernels = _start_kernels(args, len(editions) * (len(langs) if langs else 1))
     try:
         from labels_report.publish.build import build
 
-        results = build(args.data, args.year, editions=editions, langs=langs, engine=args.engine, out=args.out,
-                        project=args.project, as_of=args.as_of, horizon_months=args.horizon, progress=say,
-                        force=args.force, keep_notebooks=args.keep_notebooks, kernels=kernels,
-                        messages=args.messages)
+        results = build(data, args.year, editions=editions, langs=langs, engine=args.engine, out=args.out,
+                        project=args.project, as_of=args.as_of, horizon_months=args.horizon,
+                        progress=progress.line, steps=progress.steps, force=args.force,
+                        keep_notebooks=args.keep_notebooks, kernels=kernels, messages=args.messages)
     finally:
+        progress.close()
         for kernel in kernels:
             kernel.shutdown()
     cwd = Path.cwd()
-    cat = catalogue(args.messages)
     for result in results:
         state = cat.text("result.unchanged") if result.unchanged else ""
         print(f"\n{result.params.edition} ({result.params.lang}) {result.params.year}{state} : "
               f"{_short(result.folder, cwd)}")
         for kind, path in result.files.items():
             name = cat.text(f"result.kind.{kind}") if cat.has(f"result.kind.{kind}") else kind
-            print(f"  {name:9} {_short(path, cwd)}")
+            print(f"  {name:11} {_short(path, cwd)}")
+    if results:
+        _print_ending(cat, data, results[0].params.year, len(results), results[0].warnings)
     return EXIT_OK
+
+
+def _print_ending(cat: Catalogue, data: Path, year: int, reports: int, warnings: int) -> None:
+    """What was published, and the warnings about the data with the command that lists them."""
+    print("\n" + cat.plural("build.published_all", reports))
+    if warnings:
+        command = f"labels-report check --data {shlex.quote(_short(data, Path.cwd()))} --year {year}"
+        print(cat.plural("result.warnings", warnings, command=command))
+    else:
+        print(cat.text("result.no_warning"))
+
+
+def _manifest_warnings(folder: Path) -> int:
+    try:
+        return int(json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("warnings", 0))
+    except (OSError, ValueError):
+        return 0
 
 
 def _start_kernels(args: argparse.Namespace, reports: int) -> list:
@@ -164,7 +284,7 @@ def _start_kernels(args: argparse.Namespace, reports: int) -> list:
     return start_kernels(kernels_for(reports), project.root, project.fonts_dir)
 
 
-def _unchanged(args: argparse.Namespace, editions: list[str], langs: list[str] | None) -> list[Path] | None:
+def _unchanged(args: argparse.Namespace, data: Path, editions: list[str], langs: list[str] | None) -> list[Path] | None:
     """The published folders when every report asked for is up to date, found without loading
     the build machinery (an unchanged rebuild answers at once); None otherwise."""
     from labels_report.core.project import Project, resolve_path
@@ -176,7 +296,7 @@ def _unchanged(args: argparse.Namespace, editions: list[str], langs: list[str] |
         project = Project.find(args.project)
     except (ValueError, ProjectNotFoundError):
         return None  # the build says what is wrong
-    return unchanged_reports(project=project, data_dir=resolve_path(args.data, project.root),
+    return unchanged_reports(project=project, data_dir=resolve_path(data, project.root),
                              out_root=resolve_path(args.out, project.root), year=args.year,
                              editions=editions, langs=langs, as_of=as_of, horizon_months=args.horizon,
                              engine=engine_name(args.engine))
@@ -184,17 +304,23 @@ def _unchanged(args: argparse.Namespace, editions: list[str], langs: list[str] |
 
 def _short(path: Path, cwd: Path) -> str:
     try:
-        return str(path.relative_to(cwd))
+        return str(Path(path).resolve().relative_to(cwd.resolve()))
     except ValueError:
         return str(path)
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from labels_report.model.quality import check
+# -- the other commands ------------------------------------------------------------------------
 
-    issues = check(Path(args.data), year=args.year, horizon_months=args.horizon, lang=args.lang)
-    _print_issues(issues, args.lang, sys.stdout)
-    return EXIT_BAD_INPUT if any(i.severity == "error" for i in issues) else EXIT_OK
+def _cmd_check(args: argparse.Namespace) -> int:
+    """The same year as build (the last complete year that has data, or --year), the same refusals."""
+    from labels_report.model.quality import check_report
+
+    cat = catalogue(args.messages)
+    checked = check_report(_data_folder(args), year=args.year, horizon_months=args.horizon, lang=args.messages)
+    if checked.chosen:
+        print(cat.text("progress.year_chosen", year=checked.year), file=sys.stderr)
+    _print_issues(checked.issues, args.messages, sys.stdout)
+    return EXIT_BAD_INPUT if any(i.severity == "error" for i in checked.issues) else EXIT_OK
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
@@ -202,7 +328,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
     path = Path(args.out)
     write_template(path, lang=args.lang)
-    print(f"Workbook written: {path}")
+    print(catalogue(args.messages).text("result.template", path=path))
     return EXIT_OK
 
 
@@ -212,7 +338,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     folder = Path(args.data) if args.data else Path("data") / slugify(args.town)
     created = init_town(args.town, folder)
-    print(f"Data folder created: {created}\nFill it in, then run: labels-report check --data {created}")
+    print(catalogue(args.messages).text("result.init", folder=created))
     return EXIT_OK
 
 
@@ -235,6 +361,7 @@ ARGPARSE_MESSAGES = {
     "invalid %(type)s value: %(value)r": "argparse.invalid_value",
     "ambiguous option: %(option)s could match %(matches)s": "argparse.ambiguous",
     "not allowed with argument %s": "argparse.not_allowed",
+    "did you mean %(choice)s?": "argparse.suggestion",
 }
 
 
@@ -289,33 +416,37 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = message_language(argv)
     with argparse_in(lang):
-        parser = _parser()
+        parser = _parser(lang)
         args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT
     args.messages = lang
     cat = catalogue(lang)
+
+    def ending(sentence: str) -> str:
+        """How a failure ends: for a build, that nothing was published, and why."""
+        if args.command == "build":
+            return cat.text("build.nothing_published", reason=sentence)
+        return cat.text("error.line", sentence=sentence)
+
     try:
         with _stop_on_terminate():
             return COMMANDS[args.command](args)
     except DataError as error:
         _print_issues(error.issues, lang)
         if args.command == "build":
-            print(cat.text("build.nothing_published"), file=sys.stderr)
+            print(ending(cat.plural("build.data_errors", len(error.errors))), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (KeyboardInterrupt, BuildInterrupted):
-        print(f"labels-report : {describe(BuildInterrupted(), lang)}. {cat.text('build.nothing_published')}",
-              file=sys.stderr)
+        print(ending(describe(BuildInterrupted(), lang)), file=sys.stderr)
         return EXIT_INTERRUPTED
     except NotebookExecutionError as error:
-        print(f"labels-report : {describe(error, lang)}\n{error.traceback}\n"
-              f"{cat.text('build.kept_notebook', path=error.executed_path)}\n{cat.text('build.nothing_published')}",
-              file=sys.stderr)
+        print(f"{error.traceback}\n{cat.text('build.kept_notebook', path=error.executed_path)}\n"
+              f"{ending(describe(error, lang))}", file=sys.stderr)
         return EXIT_FAILED
     except LabelsReportError as error:
-        ending = f" {cat.text('build.nothing_published')}" if args.command == "build" else ""
-        print(f"labels-report : {describe(error, lang)}.{ending}", file=sys.stderr)
+        print(ending(describe(error, lang)), file=sys.stderr)
         return EXIT_BAD_INPUT if isinstance(error, BAD_INPUT) or error.code in BAD_OUTPUT else EXIT_FAILED
 
 

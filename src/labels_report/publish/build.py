@@ -36,6 +36,7 @@ from filelock import FileLock, Timeout
 
 from labels_report.chapters.base import ICS_NAME
 from labels_report.chapters.escape import md_text
+from labels_report.chapters.titles import chapter_title
 from labels_report.core.files import sha256_file
 from labels_report.core.i18n import Catalogue, catalogue
 from labels_report.core.project import Project, resolve_path
@@ -45,7 +46,9 @@ from labels_report.data.folder import MAX_LOGO_BYTES, DataFolder, fingerprint
 from labels_report.data.load import load_dataset
 from labels_report.model.compute import ComputedReport, compute, save
 from labels_report.model.params import EDITIONS, ReportParams, parse_as_of
+from labels_report.model.quality import warning_count
 from labels_report.model.report import staff_issues
+from labels_report.model.years import report_year, require_data
 from labels_report.publish.calendar import write_ics
 from labels_report.publish.control import write_control
 from labels_report.publish.engines import Engine, RenderJob, choose_engine
@@ -73,6 +76,9 @@ from labels_report.publish.publication import (
 from labels_report.publish.versions import engine_name, recorded_versions
 
 Progress = Callable[[str], None]
+Steps = Callable[[int, int], None]
+"""Told (steps done, steps in all) as the build's long work advances: each chapter executed and
+each format rendered, for every report. Enough to draw a bar and tell the time left."""
 
 
 @dataclass(frozen=True)
@@ -83,24 +89,30 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     unchanged: bool = False
     """Nothing was done: the report published there was built from the same inputs."""
+    warnings: int = 0
+    """How many warnings about the data ``labels-report check`` lists for this report's year."""
 
 
 def basename(town: str, year: int) -> str:
     return f"rapport-labels-{town}-{year}"
 
 
-def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("conseil",),
+def build(data_dir: Path | str, year: int | None = None, *, editions: Sequence[str] = ("conseil",),
           langs: Sequence[str] | None = None, engine: str = "auto", out: Path | str | None = None,
           project: Path | str | None = None, as_of: str | dt.date | None = None, horizon_months: int = 24,
           progress: Progress | None = None, force: bool = False, keep_notebooks: bool = False,
-          kernels: Sequence[ChapterKernel] | None = None, messages: str = "fr") -> list[BuildResult]:
+          kernels: Sequence[ChapterKernel] | None = None, messages: str = "fr",
+          steps: Steps | None = None) -> list[BuildResult]:
     """Build the report of ``year`` for each edition and language, and publish them all, or none.
 
-    A report whose inputs are those of the one already published is not built
-    again (``force=True`` rebuilds). ``kernels``: chapter kernels already started
+    Without ``year``, the report is about the last year that has ended and has
+    data (:func:`~labels_report.model.years.report_year`), and ``progress`` says
+    which; a year with no data at all is refused (`ParameterError`). A report
+    whose inputs are those of the one already published is not built again
+    (``force=True`` rebuilds). ``kernels``: chapter kernels already started
     (:func:`~labels_report.publish.kernel.start_kernels`), which the build stops
     as soon as it no longer needs them; by default it starts its own. ``messages``: the
-    language of the progress messages.
+    language of the progress messages; ``steps``: told how far the long work has gone.
 
     Raises `DataError` (nothing written) when the data hold errors,
     `NotebookExecutionError` when a chapter fails, `RenderError` when an engine
@@ -116,16 +128,27 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
     out_root = resolve_path(out or "_output", proj.root)
     chosen = choose_engine(engine)
     reference = parse_as_of(as_of)
-    for edition in editions:  # parameters are checked before anything is read or started
-        for lang in langs or ["fr"]:
-            ReportParams(year=int(year), edition=edition, lang=lang, as_of=reference, horizon_months=horizon_months)
-    if not force:
-        folders = unchanged_reports(project=proj, data_dir=data_path, out_root=out_root, year=int(year),
+
+    def settled(report_year: int) -> list[BuildResult] | None:
+        """Check the parameters before anything is started; the published reports when they are up to date."""
+        for edition in editions:
+            for lang in langs or ["fr"]:
+                ReportParams(year=report_year, edition=edition, lang=lang, as_of=reference,
+                             horizon_months=horizon_months)
+        if force:
+            return None
+        folders = unchanged_reports(project=proj, data_dir=data_path, out_root=out_root, year=report_year,
                                     editions=editions, langs=langs, as_of=reference, horizon_months=horizon_months,
                                     engine=engine_name(engine))
-        if folders is not None:
-            remove_abandoned(out_root)
-            return [_unchanged(folder, say, words) for folder in folders]
+        if folders is None:
+            return None
+        remove_abandoned(out_root)
+        return [_unchanged(folder, say, words) for folder in folders]
+
+    if year is not None:
+        done = settled(int(year))
+        if done is not None:
+            return done
 
     prepare_output(out_root)
     if not kernels:
@@ -133,13 +156,21 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
     try:
         say(words.text("progress.reading", folder=data_path))
         data = load_dataset(data_path)
+        if year is None:
+            year = report_year(data, dt.date.today())
+            say(words.text("progress.year_chosen", year=year))
+            done = settled(year)
+            if done is not None:
+                return done
+        else:
+            require_data(data, int(year))
         digest = fingerprint(data_path)
         runs = [ReportParams(year=int(year), edition=e, lang=lang, as_of=reference, horizon_months=horizon_months)
                 for e in editions for lang in (langs or [data.town.default_lang])]
         with _locked(out_root, data.town.slug, int(year), say, words), _output_errors(out_root):
             remove_abandoned(out_root)
             return _build_runs(proj, data, digest, chosen, out_root, runs, kernels, say, words, force,
-                               keep_notebooks)
+                               keep_notebooks, steps)
     finally:
         for kernel in kernels:
             kernel.shutdown()
@@ -201,14 +232,16 @@ def _locked(out_root: Path, town: str, year: int, say: Progress, words: Catalogu
 
 def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_root: Path,
                 runs: list[ReportParams], kernels: Sequence[ChapterKernel], say: Progress, words: Catalogue,
-                force: bool, keep_notebooks: bool) -> list[BuildResult]:
+                force: bool, keep_notebooks: bool, steps: Steps | None = None) -> list[BuildResult]:
     """Every run, side by side on the kernels; published together, or not at all."""
     free: queue.Queue[ChapterKernel] = queue.Queue()
     for kernel in kernels:
         free.put(kernel)
     cancel = threading.Event()
+    total = sum(len(proj.chapters(proj.config(p.edition, p.lang))) + len(EDITIONS[p.edition].formats) for p in runs)
     context = _Context(proj, data, digest, engine, out_root, say, words, force, keep_notebooks,
-                       _Countdown(len(runs)), cancel)
+                       _Countdown(len(runs)), cancel, _Steps(total, steps), several=len(runs) > 1,
+                       warnings=warning_count(data, runs[0]))
     pool = ThreadPoolExecutor(max_workers=len(kernels))
     futures = [pool.submit(_with_kernel, free, context, params) for params in runs]
     try:
@@ -274,6 +307,28 @@ class _Context:
     """Runs not started yet: a kernel that finishes its chapters when none is left is stopped."""
     cancel: threading.Event
     """Set when the build is interrupted: runs stop at their next step."""
+    steps: _Steps
+    several: bool = False
+    """Several reports are built side by side: each progress line says which."""
+    warnings: int = 0
+    """Warnings about the data for the reports' year (``labels-report check`` lists them)."""
+
+
+class _Steps:
+    """Steps done out of all the build's steps, told to ``report`` as they are done (from several threads)."""
+
+    def __init__(self, total: int, report: Steps | None):
+        self.total, self.done = total, 0
+        self._report = report
+        self._lock = threading.Lock()
+        if report:
+            report(0, total)
+
+    def advance(self) -> None:
+        with self._lock:
+            self.done = min(self.done + 1, self.total)
+            if self._report:
+                self._report(self.done, self.total)
 
 
 class _Countdown:
@@ -326,7 +381,8 @@ def _unchanged(folder: Path, say: Progress, words: Catalogue) -> BuildResult:
     params = ReportParams(year=int(p["year"]), edition=p["edition"], lang=p["lang"],
                           as_of=dt.date.fromisoformat(p["as_of"]), horizon_months=int(p["horizon_months"]))
     say(words.text("progress.unchanged", folder=folder))
-    return BuildResult(params, folder, _published_files(folder, manifest), {}, unchanged=True)
+    return BuildResult(params, folder, _published_files(folder, manifest), {}, unchanged=True,
+                       warnings=int(manifest.get("warnings", 0)))
 
 
 def _published_files(folder: Path, manifest: dict) -> dict[str, Path]:
@@ -344,10 +400,11 @@ def build_one(context: _Context, params: ReportParams, kernel: ChapterKernel) ->
     """Build one report (one edition, one language) into a staging folder, ready to publish."""
     data, say = context.data, context.say
     town = data.town
-    tag = f"[{town.slug} {params.year} {params.edition} {params.lang}]"
 
     def tell(message: str) -> None:
-        say(f"{tag} {message}")
+        if context.several:
+            message = context.words.text("progress.run", edition=params.edition, lang=params.lang, message=message)
+        say(message)
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -358,6 +415,8 @@ def build_one(context: _Context, params: ReportParams, kernel: ChapterKernel) ->
     key = build_key(project=proj, config=config, report=report_id, data_digest=context.digest,
                     engine=context.engine.name)
     if not context.force and up_to_date(destination, key):
+        for _ in range(len(proj.chapters(config)) + len(EDITIONS[params.edition].formats)):
+            context.steps.advance()
         return _unchanged(destination, say, context.words)
 
     private = private_name(uuid.uuid4().hex[:8])
@@ -403,9 +462,16 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
                       "lang": params.lang, "as_of": params.reference_date.isoformat(),
                       "horizon_months": params.horizon_months, "output_dir": str(build_dir)}
         notebooks = [proj.root / c for c in proj.chapters(config)]
-        executed = execute_chapters(kernel, notebooks, parameters, keep=build_dir,
-                                    progress=lambda i, n, nb: tell(context.words.text(
-                                        "progress.chapter", number=i, count=n, name=nb.stem)))
+
+        def chapter(number: int, count: int, notebook: Path) -> None:
+            if number > 1:
+                context.steps.advance()  # the chapter before it is done
+            tell(context.words.text("progress.chapter", number=number, count=count,
+                                    name=chapter_title(notebook, context.words.lang)))
+
+        executed = execute_chapters(kernel, notebooks, parameters, keep=build_dir, progress=chapter)
+        if notebooks:
+            context.steps.advance()
         timings["execute"] = time.perf_counter() - step
         if context.waiting.empty():
             kernel.release()  # its last chapters are done: it stops while the report renders
@@ -421,8 +487,18 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
                     source_date_epoch=source_date_epoch())
     copy_logo(data, build_dir)
     step = time.perf_counter()
-    produced = context.engine.render(job, EDITIONS[params.edition].formats,
-                                     lambda fmt: tell(context.words.text("progress.rendering", format=fmt)))
+    rendering: list[str] = []
+
+    def render(fmt: str) -> None:
+        if rendering:
+            context.steps.advance()  # the format before it is done
+        rendering.append(fmt)
+        key = f"progress.format.{fmt.lower()}"
+        tell(context.words.text("progress.rendering", format=context.words.text(key) if context.words.has(key) else fmt))
+
+    produced = context.engine.render(job, EDITIONS[params.edition].formats, render)
+    if rendering:
+        context.steps.advance()
     timings["render"] = time.perf_counter() - step
     if context.cancel.is_set():
         raise BuildInterrupted()
@@ -446,13 +522,14 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "outputs": {p.relative_to(staging).as_posix(): sha256_file(p)
                     for p in sorted(staging.rglob("*")) if p.is_file()},
-        "warnings": len(data.warnings),
+        "warnings": context.warnings,
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
     published = {fmt: destination / path.name for fmt, path in files.items()}
     published["data"] = destination / "donnees"
     published["manifest"] = destination / MANIFEST
-    return _Staged(staging, destination, build_dir, BuildResult(params, destination, published, timings))
+    return _Staged(staging, destination, build_dir, BuildResult(params, destination, published, timings,
+                                                                warnings=context.warnings))
 
 
 def build_date() -> dt.date:

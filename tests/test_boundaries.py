@@ -301,7 +301,7 @@ def test_an_overlong_folder_name_still_builds(tmp_path):
     (["--year", "2017", "--as-of", "9999-12-31"], "date de situation 9999-12-31 : pour le rapport 2017"),
     (["--year", "2017", "--as-of", "31/12/2017"], "écrivez-la AAAA-MM-JJ"),
     (["--year", "2017", "--horizon", "500"], "choisissez entre 1 et 120 mois"),
-    (["--year", "deux-mille"], "valeur int invalide : 'deux-mille'"),
+    (["--year", "deux-mille"], "argument --year : année invalide : 'deux-mille'"),
     (["--year", "2017", "--edition", "presse"], "choix invalide : 'presse'"),
 ])
 def test_parameter_errors_are_one_french_sentence(tmp_path, args, expected):

@@ -212,3 +212,15 @@ def test_a_workbook_from_template_filled_in_builds(tmp_path, lang):
     text = pdf_text(out / "testville" / "2017" / "conseil" / "rapport-labels-testville-2017.pdf")
     assert "Testville" in text and "Un avant-propos tapé dans le classeur." in text
     assert "Camille Martin, maire" in text and "1 place de la Mairie" in text
+
+
+def test_a_mistyped_command_or_value_gets_a_suggestion_and_a_plain_word():
+    command = cli("buil")
+    assert command.returncode == 2
+    assert "choix invalide : 'buil'" in command.stderr and "vouliez-vous dire « build » ?" in command.stderr
+    year = cli("build", "--year", "deux")
+    assert "argument --year : année invalide : 'deux'" in year.stderr and " int " not in year.stderr
+    english = cli("build", "--edition", "publc", env=ENGLISH)
+    assert "invalid choice: 'publc'" in english.stderr and 'did you mean "public"?' in english.stderr
+    help_text = cli("--help").stdout
+    assert "\n  build " in help_text and "COMMANDE\n" not in help_text, "the commands, without a placeholder line"

@@ -34,7 +34,7 @@ from labels_report.core.errors import (
     ParameterError,
     ProjectNotFoundError,
 )
-from labels_report.core.i18n import Catalogue, catalogue
+from labels_report.core.i18n import Catalogue, catalogue, describe
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -397,15 +397,6 @@ def argparse_in(lang: str) -> Iterator[None]:
         yield
     finally:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
-
-
-def describe(error: LabelsReportError, lang: str) -> str:
-    """The error as one sentence in ``lang``."""
-    cat = catalogue(lang)
-    key = f"error.{error.code}"
-    if not cat.has(key):
-        return cat.text("error.unexpected", detail=str(error))
-    return cat.text(key, **{name: "" if value is None else value for name, value in error.params.items()})
 
 
 # What each kind of error means for the exit code: the input is wrong (2), or the build failed (1).

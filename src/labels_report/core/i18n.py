@@ -21,7 +21,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from labels_report.core.dates import DatePrecision
-from labels_report.core.errors import ParameterError
+from labels_report.core.errors import LabelsReportError, ParameterError
 
 LOCALES: dict[str, str] = {"fr": "fr_FR", "en": "en_GB"}
 """Registry of report languages: adding a language is adding an entry and a catalogue."""
@@ -113,3 +113,12 @@ def catalogue(lang: str) -> Catalogue:
                     raise KeyError(f"message {key!r} defined twice in the {lang!r} catalogue")
                 messages[key] = value
     return Catalogue(lang, messages)
+
+
+def describe(error: LabelsReportError, lang: str) -> str:
+    """The error as one sentence in ``lang`` (``error.<code>`` of the catalogue)."""
+    cat = catalogue(lang)
+    key = f"error.{error.code}"
+    if not cat.has(key):
+        return cat.text("error.unexpected", detail=str(error))
+    return cat.text(key, **{name: "" if value is None else value for name, value in error.params.items()})

@@ -59,6 +59,12 @@ def _ordered(issues: Iterable[Issue]) -> list[Issue]:
     return sorted(issues, key=Issue.sort_key)
 
 
+def issue_rows(issues: Iterable[Issue], lang: str = "fr") -> list[dict[str, object]]:
+    """The issues, errors first, each as the cells of a table row (:data:`COLUMNS`: severity,
+    file, row, column, value, problem), worded in ``lang`` as the command words them."""
+    return [_cells(issue, lang) for issue in _ordered(issues)]
+
+
 def _cells(issue: Issue, lang: str) -> dict[str, object]:
     cat = catalogue(lang)
     return {

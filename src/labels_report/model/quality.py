@@ -52,6 +52,8 @@ class Checked:
     """None when the data hold errors, or (not strict) when no year could be chosen."""
     chosen: bool = False
     """The year was chosen, none being given (the last complete year that has data)."""
+    dataset: Dataset | None = None
+    """The data as read, when they hold no error."""
 
 
 def check_report(data_dir: Path | str, *, year: int | None = None, as_of: dt.date | None = None,
@@ -79,7 +81,7 @@ def check_report(data_dir: Path | str, *, year: int | None = None, as_of: dt.dat
     if year is not None:
         issues = [*issues, *year_warnings(dataset, year=int(year), as_of=as_of or year_end(int(year)),
                                           horizon_months=horizon_months)]
-    return Checked(sorted(issues, key=Issue.sort_key), year, chosen)
+    return Checked(sorted(issues, key=Issue.sort_key), year, chosen, dataset)
 
 
 def year_warnings(dataset: Dataset, *, year: int, as_of: dt.date, horizon_months: int) -> list[Issue]:

@@ -3,7 +3,7 @@ PY := .venv/bin/python
 YEAR ?= 2017
 DATA ?= data/soissons
 
-.PHONY: help install report check test test-fast lint strip bench lock
+.PHONY: help install report check test test-fast lint strip bench lock screenshots
 
 help:
 	@echo "make install    create .venv and install the tool with its test and dev tools (versions of constraints.txt)"
@@ -15,6 +15,7 @@ help:
 	@echo "make strip      remove outputs from the notebooks before committing"
 	@echo "make bench      time the build against plain papermill + nbconvert, and a town of 20 000 actions"
 	@echo "make lock       pin every dependency again into constraints.txt (from a fresh environment)"
+	@echo "make screenshots  the README's pictures of the staff's page, taken in headless Chromium"
 
 install:
 	python3 -m venv .venv && .venv/bin/pip install -c constraints.txt -e ".[test,dev]"
@@ -48,3 +49,6 @@ lock:
 	 echo "# Written by 'make lock' with $$(.lock-venv/bin/python --version); edit pyproject.toml, then run it again."; \
 	 .lock-venv/bin/pip freeze --exclude-editable | grep -v '^labels-report') > constraints.txt
 	rm -rf .lock-venv
+
+screenshots:
+	LABELS_REPORT_SCREENSHOTS=docs $(PY) -m pytest tests/test_serve_browser.py -q

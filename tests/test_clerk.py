@@ -41,7 +41,7 @@ def cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subp
 ENGLISH_WORDS = ("show this help", "usage:", "the year", "default:", "positional arguments", "error:", "version number")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["check", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["check", "--help"], ["serve", "--help"]])
 def test_help_is_french(args):
     out = cli(*args).stdout
     assert out.startswith("utilisation : labels-report")

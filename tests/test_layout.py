@@ -16,7 +16,7 @@ from paths import ROOT
 PACKAGE = ROOT / "src" / "labels_report"
 LAYERS = {"core": 0, "data": 1, "model": 2, "chapters": 3, "publish": 4}
 TOP = 5
-"""``labels_report`` itself (its lazy API) and ``cli``: they may import any stage."""
+"""``labels_report`` itself (its lazy API), ``cli`` and the staff's page ``serve``: they may import any stage."""
 LAZY_ALLOWED = {"labels_report", "labels_report.cli"}
 """The only modules that import the package inside functions: the command, to answer
 ``--help`` and an unchanged rebuild without loading pandas, and the package's lazy API."""
@@ -34,7 +34,7 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 def layer(module: str) -> int:
     parts = module.split(".")
-    if len(parts) == 1 or parts[1] == "cli":
+    if len(parts) == 1 or parts[1] in ("cli", "serve"):
         return TOP
     return LAYERS[parts[1]]
 

@@ -151,7 +151,20 @@ def _init_parser(commands, cat: HelpWords) -> None:
     init.add_argument("--data", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.init.data"))
 
 
-PARSERS = (_build_parser, _check_parser, _template_parser, _init_parser)
+def _serve_parser(commands, cat: HelpWords) -> None:
+    serve = commands.add_parser("serve", help=cat.text("help.serve"), description=cat.text("help.serve.description"))
+    serve.add_argument("--port", type=_typed(int, cat, "help.port_type"), default=0,
+                       metavar=cat.text("help.port_metavar"), help=cat.text("help.serve.port"))
+    serve.add_argument("--no-browser", action="store_true", help=cat.text("help.serve.no_browser"))
+    serve.add_argument("--out", default="_output", metavar=cat.text("help.folder_metavar"),
+                       help=cat.text("help.serve.out"))
+    serve.add_argument("--project", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.project"))
+    serve.add_argument("--lang", default=None, choices=["fr", "en"], help=cat.text("help.serve.lang"))
+    serve.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
+                       help=cat.text("help.build.engine"))
+
+
+PARSERS = (_build_parser, _check_parser, _template_parser, _init_parser, _serve_parser)
 """Registry of the commands' parsers, in the order ``--help`` lists them."""
 
 
@@ -342,7 +355,15 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": _cmd_build, "check": _cmd_check, "template": _cmd_template, "init": _cmd_init}
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from labels_report.serve.app import serve
+
+    return serve(project=args.project, out=args.out, port=args.port, open_browser=not args.no_browser,
+                 lang=args.lang, messages=args.messages, engine=args.engine)
+
+
+COMMANDS = {"build": _cmd_build, "check": _cmd_check, "template": _cmd_template, "init": _cmd_init,
+            "serve": _cmd_serve}
 
 
 # argparse's own messages, by the text argparse asks gettext for, and their catalogue key.

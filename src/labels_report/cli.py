@@ -213,8 +213,10 @@ class Progress:
             from tqdm import tqdm
 
             form = self.cat.text("progress.bar", percent="{percentage:3.0f} %", bar="{bar}", left="{remaining}")
-            width = min(shutil.get_terminal_size().columns, 100)  # 80 when the terminal does not say
-            self.bar = tqdm(total=total, file=self.stream, bar_format=form, leave=False, ncols=width)
+            size = shutil.get_terminal_size()  # 80 × 24 when the terminal does not say
+            # nrows too: a terminal that says it has no rows would otherwise hide the bar
+            self.bar = tqdm(total=total, file=self.stream, bar_format=form, leave=False,
+                            ncols=min(size.columns, 100), nrows=max(size.lines, 2))
         self.bar.total = total
         self.bar.update(done - self.bar.n)
         self.bar.refresh()  # a step is seconds of work: each one is shown

@@ -223,6 +223,15 @@ def test_a_clerk_drops_a_workbook_corrects_it_builds_and_downloads_the_pdf(brows
     ending = plain(page.locator("#construction > p").last.inner_text())
     assert (f"{warnings} avertissement" in ending) if warnings else ("Aucun avertissement" in ending), ending
 
+    # what the page refuses, asked from the browser: a file outside the output, a form without its token,
+    # a request naming another host
+    for path in ("rapports/..%2F..%2F..%2Fpyproject.toml", "rapports/testville/2017/../../../secret",
+                 "rapports/.build/x"):
+        assert page.request.get(url + path).status in (403, 404), path
+    refused = page.request.post(url + "construire", form={"annee": "2017", "edition": "conseil", "langue": "fr"})
+    assert refused.status == 403 and "Formulaire refusé" in refused.text()
+    assert page.request.get(url, headers={"Host": "evil.example"}).status == 400
+
     # the same page in English, when asked
     page.get_by_role("link", name="English").click()
     assert page.get_attribute("html", "lang") == "en"

@@ -43,6 +43,8 @@ from labels_report.serve.jobs import Builds, Job, Request
 from labels_report.serve.uploads import MAX_UPLOAD_BYTES, Stored, UploadRefused, private_folder, rename_for, store
 
 COOKIE = "labels_report_session"
+MAX_SESSIONS = 100
+"""Sessions kept at most (a staff member has one per browser): the oldest are forgotten first."""
 TOKEN_FIELD = "jeton"
 MAX_FORM_BYTES = MAX_UPLOAD_BYTES + 2**20
 """A request's body at most: the dropped file and the few fields beside it."""
@@ -129,6 +131,11 @@ class Page:
             return key, self.sessions[key], False
         key = secrets.token_urlsafe(32)
         self.sessions[key] = Session(lang=self.lang)
+        while len(self.sessions) > MAX_SESSIONS:
+            oldest = next(iter(self.sessions))
+            forgotten = self.sessions.pop(oldest)
+            if forgotten.workspace is not None and (forgotten.job is None or forgotten.job.finished):
+                shutil.rmtree(forgotten.workspace, ignore_errors=True)
         return key, self.sessions[key], True
 
     def _respond(self, response: Response, key: str, new: bool) -> Response:

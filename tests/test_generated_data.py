@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from paths import ROOT
 from labels_report.chapters.registry import CHAPTERS
+from labels_report.core.errors import ParameterError
 from labels_report.data.load import load_dataset
 from labels_report.model.quality import check
 from labels_report.chapters.notebook import chapter_markdown
@@ -106,9 +107,10 @@ def test_a_town_with_no_label_yet_says_so(towns, tmp_path):
 
 
 def _nastiest(towns) -> list:
-    """The generated towns with the most labels and events, and the one with no label at all."""
+    """The two generated towns with the most labels and events. (The one with no label at all has
+    no data for any year: its build is refused, see below.)"""
     ranked = sorted((t for t in towns.values() if t.label_ids), key=lambda t: (len(t.label_ids) + t.events), reverse=True)
-    return [ranked[0], towns[("no_labels", 11 + SHAPES.index("no_labels"))]]
+    return ranked[:2]
 
 
 @pytest.mark.slow
@@ -128,3 +130,10 @@ def test_real_builds_of_the_nastiest_towns(towns, tmp_path):
         french = values["name"].replace("'", "\u2019")  # the report sets apostrophes the French way
         assert french in text.replace("'", "\u2019")
         assert french in result.files["html"].read_text("utf-8")
+    # a town with no label, no event and no action has nothing to report for any year: refused, not published
+    empty = towns[("no_labels", 11 + SHAPES.index("no_labels"))]
+    with pytest.raises(ParameterError) as refused:
+        build(empty.folder, empty.last_year, editions=["conseil"], langs=["fr"], engine="pandoc",
+              out=tmp_path / "out", project=ROOT)
+    assert refused.value.code == "year_without_any_data"
+    assert not (tmp_path / "out" / empty.folder.name).exists()

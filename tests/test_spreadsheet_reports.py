@@ -40,24 +40,24 @@ def test_report_built_from_the_template_a_clerk_filled(tmp_path):
     folder.mkdir()
     path = write_template(folder / "saisie.xlsx")
     book = load_workbook(path)
-    book["labels"].append(["ville-fleurie", "Villes et Villages Fleuris", "CNVVF", "Cadre de vie", "fleur", 4])
-    book["labels"].append(["ville-amie-des-enfants", "Ville amie des enfants", "UNICEF France", "Enfance"])
-    events = book["label_events"]
+    book["Labels"].append(["ville-fleurie", "Villes et Villages Fleuris", "CNVVF", "Cadre de vie", "fleur", 4])
+    book["Labels"].append(["ville-amie-des-enfants", "Ville amie des enfants", "UNICEF France", "Enfance"])
+    events = book["Événements"]
     events.append(["ville-fleurie", dt.datetime(2015, 6, 1), "obtention", 2])
     events.append(["ville-fleurie", "12/09/2017", "Changement de niveau", 3])
     events.append(["ville-amie-des-enfants", "14/12/2016", "Renouvellement", None, "2014", "2020"])
-    book["actions"].append(["A01", "Plan « écoles 3.0 »", "Rénovation des écoles", "ville-amie-des-enfants; ville-fleurie",
+    book["Actions"].append(["A01", "Plan « écoles 3.0 »", "Rénovation des écoles", "ville-amie-des-enfants; ville-fleurie",
                             "Équipements", "01/09/2016", None, "Service éducation", "CAF", None, None, None, None,
                             "oui"])
-    book["actions"].append(["A02", "Fleurissement des quartiers", None, "ville-fleurie", "Cadre de vie", None, None,
+    book["Actions"].append(["A02", "Fleurissement des quartiers", None, "ville-fleurie", "Cadre de vie", None, None,
                             "Espaces verts", None, None, None, None, None, "oui"])
-    years = book["action_years"]
+    years = book["Actions par année"]
     years.append(["A01", 2017, "Réalisée", 100, "500 000 €", 480000.25, "investissement"])
     years.append(["A02", "2017", "en cours", 50, 12000, "11 500,50 €", "fonctionnement"])
-    book["texts"].append([2017, "avant-propos", "Camille Martin, maire", "Une année de **fleurs** et d'écoles."])
-    book["texts"].append([2017, "ville-fleurie", None, "La troisième fleur obtenue en septembre."])
-    for row in book["town"].iter_rows(min_row=2):
-        if row[0].value == "name":
+    book["Textes"].append([2017, "avant-propos", "Camille Martin, maire", "Une année de **fleurs** et d'écoles."])
+    book["Textes"].append([2017, "ville-fleurie", None, "La troisième fleur obtenue en septembre."])
+    for row in book["Commune"].iter_rows(min_row=2):
+        if row[0].value == "nom":
             row[1].value = "Villeneuve-sur-Essai"
     book.save(path)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -45,10 +46,13 @@ def test_sample_data_pass_check_with_no_error(year):
     assert "Traceback" not in result.stderr
 
 
-def test_quarto_engine_without_quarto_is_one_clear_sentence(tmp_path, monkeypatch):
-    if shutil.which("quarto"):
-        pytest.skip("Quarto is installed here")
-    result = run("build", "--data", str(SAMPLE), "--year", "2017", "--engine", "quarto", "--out", str(tmp_path))
+def test_quarto_engine_without_quarto_is_one_clear_sentence(tmp_path):
+    # The PATH without any folder that holds a quarto command.
+    path = os.pathsep.join(folder for folder in os.environ["PATH"].split(os.pathsep)
+                           if not (Path(folder) / "quarto").exists())
+    result = subprocess.run([sys.executable, "-m", "labels_report.cli", "build", "--data", str(SAMPLE), "--year",
+                             "2017", "--engine", "quarto", "--out", str(tmp_path)], cwd=ROOT, capture_output=True,
+                            text=True, check=False, env={**os.environ, "PATH": path})
     assert result.returncode == 2
     assert "quarto" in result.stderr and "not installed" in result.stderr
     assert "Traceback" not in result.stderr

@@ -66,9 +66,9 @@ def test_outside_a_project_says_so(tmp_path):
     assert "_quarto.yml" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_bad_data_exit_2_nothing_written_previous_output_intact(tmp_path, sample_build):
+def test_bad_data_exit_2_nothing_written_previous_output_intact(tmp_path, sample_builds_of):
     out = tmp_path / "out"
-    shutil.copytree(sample_build["conseil"].folder, out / "soissons" / "2017" / "conseil")
+    shutil.copytree(sample_builds_of("pandoc")[("conseil", "fr")].folder, out / "soissons" / "2017" / "conseil")
     before = snapshot(out)
     data = tmp_path / "data" / "soissons"
     shutil.copytree(SAMPLE, data)
@@ -81,9 +81,9 @@ def test_bad_data_exit_2_nothing_written_previous_output_intact(tmp_path, sample
     assert snapshot(out) == before
 
 
-def test_failing_chapter_publishes_nothing_and_keeps_the_notebook(tmp_path, project_copy, sample_build):
+def test_failing_chapter_publishes_nothing_and_keeps_the_notebook(tmp_path, project_copy, sample_builds_of):
     out = tmp_path / "out"
-    shutil.copytree(sample_build["conseil"].folder, out / "soissons" / "2017" / "conseil")
+    shutil.copytree(sample_builds_of("pandoc")[("conseil", "fr")].folder, out / "soissons" / "2017" / "conseil")
     before = snapshot(out / "soissons")
     broken = project_copy / "notebooks" / "02-labels.ipynb"
     notebook = json.loads(broken.read_text(encoding="utf-8"))

@@ -46,6 +46,60 @@ def test_quarto_reads_the_project_and_its_profiles_as_the_built_in_engine_does(e
     assert typst["template-partials"] and html["template"] and html["toc"] is True
 
 
+# The same report ------------------------------------------------------------------------------
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in pypdf.PdfReader(path).pages]
+
+
+def html_view(path: Path) -> dict[str, list[str]]:
+    """What a reader of the page gets: headings, text of the main column, tables, figures, links."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    main = soup.find("main")
+    return {
+        "title": [soup.title.get_text(strip=True), soup.html["lang"]],
+        "header": [soup.find("header").get_text(" ", strip=True)],
+        "contents": [a.get_text(" ", strip=True) for a in soup.find("nav").find_all("a")],
+        "headings": [h.get_text(" ", strip=True) for h in main.find_all(re.compile("^h[1-6]$"))],
+        "text": " ".join(main.get_text(" ").split()).split(" "),
+        "tables": [" | ".join(c.get_text(" ", strip=True) for c in t.find_all(["caption", "th", "td"]))
+                   for t in main.find_all("table")],
+        "images": [img.get("alt", "") for img in soup.find_all("img")],
+        "links": [a["href"] for a in soup.find_all("a", href=True)],
+        "footer": [soup.find("footer").get_text(" ", strip=True)],
+    }
+
+
+@pytest.mark.parametrize("edition,lang", BUILDS)
+def test_both_engines_make_the_same_report(sample_builds_of, edition, lang):
+    """Same PDF text page by page (so the same cover, contents, numbering of chapters, tables and
+    figures, footers), same bookmarks; same web page for a reader."""
+    built_in, quarto = (sample_builds_of(engine)[(edition, lang)] for engine in ("pandoc", "quarto"))
+    expected, got = pdf_pages(built_in.files["pdf"]), pdf_pages(quarto.files["pdf"])
+    assert len(got) == len(expected)
+    for number, (page, reference) in enumerate(zip(got, expected), 1):
+        assert page == reference, f"page {number}"
+    outline = [[item.title for item in pypdf.PdfReader(result.files["pdf"]).outline if not isinstance(item, list)]
+               for result in (built_in, quarto)]
+    assert outline[0] == outline[1] and outline[0][0].startswith("1 ")
+    first, second = html_view(built_in.files["html"]), html_view(quarto.files["html"])
+    for key in first:
+        assert second[key] == first[key], key
+    assert len(first["images"]) >= 3 and all(first["images"])
+
+
+def test_the_quarto_pdf_numbers_chapters_tables_and_figures_through_the_document(sample_builds_of):
+    text = " ".join(pdf_pages(sample_builds_of("quarto")[("conseil", "fr")].files["pdf"]))
+    assert "Invalid Date" not in text and "Situation au 31 décembre 2017" in text
+    assert "Sommaire" in text and "Table des matières" not in text
+    tables = [int(n) for n in re.findall(r"Tableau (\d+)\. –", text)]
+    figures = [int(n) for n in re.findall(r"Fig\. (\d+)\. –", text)]
+    assert tables == list(range(1, len(tables) + 1)) and len(tables) >= 10
+    assert figures == list(range(1, len(figures) + 1)) and len(figures) >= 3
+    assert re.search(r"1 Synthèse \.", text), "the first chapter is numbered 1 (not the book's index page)"
+
+
 # Quarto's syntax is not the data's ---------------------------------------------------------------
 
 

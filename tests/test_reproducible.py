@@ -22,7 +22,7 @@ EDITIONS = ["conseil", "public"]
 
 
 @pytest.fixture(scope="module")
-def twice(tmp_path_factory, sample_builds):
+def twice(tmp_path_factory, sample_builds, engine):
     from labels_report.publish.build import build
 
     with pytest.MonkeyPatch.context() as patch:
@@ -30,7 +30,7 @@ def twice(tmp_path_factory, sample_builds):
         runs = []
         for name in ("first", "second"):
             out = tmp_path_factory.mktemp(f"repro-{name}")
-            results = build(SAMPLE, 2017, editions=EDITIONS, langs=["fr"], engine="pandoc", out=out, project=ROOT)
+            results = build(SAMPLE, 2017, editions=EDITIONS, langs=["fr"], engine=engine, out=out, project=ROOT)
             runs.append({r.params.edition: r for r in results})
     return runs
 

@@ -289,13 +289,14 @@ def _start_kernels(args: argparse.Namespace, reports: int) -> list:
     while this process loads it and reads the data."""
     from labels_report.core.project import Project
     from labels_report.publish.kernel import kernels_for, start_kernels
+    from labels_report.publish.versions import quarto_problem
 
     try:
         project = Project.find(args.project)
     except ProjectNotFoundError:
         return []  # the build says what is wrong
-    if args.engine == "quarto" and shutil.which("quarto") is None:
-        return []  # neither: the build says Quarto is missing
+    if args.engine == "quarto" and quarto_problem() is not None:
+        return []  # neither: the build says Quarto is missing or too old
     return start_kernels(kernels_for(reports), project.root, project.fonts_dir)
 
 

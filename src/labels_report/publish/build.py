@@ -126,7 +126,7 @@ def build(data_dir: Path | str, year: int | None = None, *, editions: Sequence[s
     proj = Project.find(project)
     data_path = resolve_path(data_dir, proj.root)
     out_root = resolve_path(out or "_output", proj.root)
-    chosen = choose_engine(engine)
+    chosen = choose_engine(engine, notice=lambda code, params: say(words.text(f"progress.{code}", **params)))
     reference = parse_as_of(as_of)
 
     def settled(report_year: int) -> list[BuildResult] | None:

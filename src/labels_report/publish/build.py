@@ -93,14 +93,17 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
           langs: Sequence[str] | None = None, engine: str = "auto", out: Path | str | None = None,
           project: Path | str | None = None, as_of: str | dt.date | None = None, horizon_months: int = 24,
           progress: Progress | None = None, force: bool = False, keep_notebooks: bool = False,
-          kernels: Sequence[ChapterKernel] | None = None, messages: str = "fr") -> list[BuildResult]:
+          kernels: Sequence[ChapterKernel] | None = None, keep_kernels: bool = False,
+          messages: str = "fr") -> list[BuildResult]:
     """Build the report of ``year`` for each edition and language, and publish them all, or none.
 
     A report whose inputs are those of the one already published is not built
     again (``force=True`` rebuilds). ``kernels``: chapter kernels already started
     (:func:`~labels_report.publish.kernel.start_kernels`), which the build stops
-    as soon as it no longer needs them; by default it starts its own. ``messages``: the
-    language of the progress messages.
+    as soon as it no longer needs them; by default it starts its own. ``keep_kernels=True``:
+    the kernels given belong to the caller, who reuses them for other reports (a batch's
+    worker keeps one warm kernel across towns): the build leaves them running, and only
+    stops them when it is interrupted. ``messages``: the language of the progress messages.
 
     Raises `DataError` (nothing written) when the data hold errors,
     `NotebookExecutionError` when a chapter fails, `RenderError` when an engine
@@ -129,7 +132,8 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
 
     prepare_output(out_root)
     if not kernels:
-        kernels = start_kernels(kernels_for(len(editions) * (len(langs) if langs else 1)), proj.root, proj.fonts_dir)
+        kernels, keep_kernels = start_kernels(kernels_for(len(editions) * (len(langs) if langs else 1)), proj.root,
+                                              proj.fonts_dir), False
     try:
         say(words.text("progress.reading", folder=data_path))
         data = load_dataset(data_path)
@@ -139,10 +143,11 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
         with _locked(out_root, data.town.slug, int(year), say, words), _output_errors(out_root):
             remove_abandoned(out_root)
             return _build_runs(proj, data, digest, chosen, out_root, runs, kernels, say, words, force,
-                               keep_notebooks)
+                               keep_notebooks, keep_kernels)
     finally:
-        for kernel in kernels:
-            kernel.shutdown()
+        if not keep_kernels:
+            for kernel in kernels:
+                kernel.shutdown()
         remove_if_empty(out_root / STAGING)
         remove_if_empty(out_root / BUILDS)
 
@@ -201,14 +206,14 @@ def _locked(out_root: Path, town: str, year: int, say: Progress, words: Catalogu
 
 def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_root: Path,
                 runs: list[ReportParams], kernels: Sequence[ChapterKernel], say: Progress, words: Catalogue,
-                force: bool, keep_notebooks: bool) -> list[BuildResult]:
+                force: bool, keep_notebooks: bool, keep_kernels: bool = False) -> list[BuildResult]:
     """Every run, side by side on the kernels; published together, or not at all."""
     free: queue.Queue[ChapterKernel] = queue.Queue()
     for kernel in kernels:
         free.put(kernel)
     cancel = threading.Event()
     context = _Context(proj, data, digest, engine, out_root, say, words, force, keep_notebooks,
-                       _Countdown(len(runs)), cancel)
+                       _Countdown(len(runs)), cancel, keep_kernels)
     pool = ThreadPoolExecutor(max_workers=len(kernels))
     futures = [pool.submit(_with_kernel, free, context, params) for params in runs]
     try:
@@ -274,6 +279,8 @@ class _Context:
     """Runs not started yet: a kernel that finishes its chapters when none is left is stopped."""
     cancel: threading.Event
     """Set when the build is interrupted: runs stop at their next step."""
+    keep_kernels: bool = False
+    """The kernels belong to the caller: a kernel that has run its last chapters is not stopped."""
 
 
 class _Countdown:
@@ -407,7 +414,7 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
                                     progress=lambda i, n, nb: tell(context.words.text(
                                         "progress.chapter", number=i, count=n, name=nb.stem)))
         timings["execute"] = time.perf_counter() - step
-        if context.waiting.empty():
+        if context.waiting.empty() and not context.keep_kernels:
             kernel.release()  # its last chapters are done: it stops while the report renders
         exports.result()
     if context.cancel.is_set():

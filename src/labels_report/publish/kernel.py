@@ -35,6 +35,7 @@ POLL = 0.2
 # collection of %reset, which costs more than a small chapter).
 RESET = ("import matplotlib, matplotlib.pyplot\nmatplotlib.pyplot.close('all')\nmatplotlib.rcdefaults()\n"
          "get_ipython().reset(new_session=False)\n")
+FORGET = "import labels_report.model.compute\nlabels_report.model.compute.forget()\n"
 # The kernel's own settings: no history written to the user's profile, no cache of
 # outputs (it would keep every chapter's Markdown alive).
 _SETUP = "get_ipython().displayhook.do_full_cache = False\n"
@@ -167,6 +168,12 @@ class ChapterKernel:
         content = reply["content"]
         if content["status"] != "ok":
             raise KernelFailure(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def forget(self) -> None:
+        """Drop what the kernel keeps of the reports it ran (a batch's worker, before another town):
+        its memory stays that of one town, however many it builds."""
+        self.wait()
+        self.run(RESET + FORGET)
 
     def prime(self, computed: Path) -> None:
         """Hand the report the parent computed (pickled in the build's own folder) to the chapters."""

@@ -246,6 +246,7 @@ TOWN_KEYS: dict[str, TownKey] = {
         TownKey("name", True, "Soissons"),
         TownKey("insee_code", example="02722"),
         TownKey("department", example="Aisne (02)"),
+        TownKey("postcode", example="02200"),
         TownKey("address", example="Place de l'Hôtel de Ville, 02200 Soissons"),
         TownKey("phone", example="03 23 59 90 00"),
         TownKey("website", example="https://www.ville-soissons.fr"),

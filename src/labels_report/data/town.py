@@ -114,6 +114,8 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
             value = without_controls(value)
         if name == "insee_code" and isinstance(raw, XlCell) and isinstance(raw.value, (int, float)):
             value = f"{int(raw.value):05d}"  # Excel drops the leading zero of 02722
+        if name == "postcode" and isinstance(raw, XlCell) and isinstance(raw.value, (int, float)):
+            value = f"{int(raw.value):05d}"  # and of 02200
         values[name], rows[name] = value, row
     before = len([i for i in found.issues if i.severity == "error"])
 
@@ -125,6 +127,9 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
     insee = values.get("insee_code", "")
     if insee and not re.fullmatch(r"\d{5}|2[AB]\d{3}", insee.upper()):
         error("town_insee_invalid", "insee_code")
+    postcode = values.get("postcode", "")
+    if postcode and not re.fullmatch(r"\d{5}", postcode):
+        error("town_postcode_invalid", "postcode")
     lang = values.get("default_lang", "") or "fr"
     if lang not in LOCALES:
         error("town_lang_invalid", "default_lang", expected=", ".join(LOCALES))
@@ -162,6 +167,7 @@ def _town(entries: list[tuple[int | None, str, object]], file: str, sheet: str |
         name=values["name"],
         insee_code=insee.upper(),
         department=values.get("department", ""),
+        postcode=postcode,
         address=values.get("address", ""),
         phone=values.get("phone", ""),
         website=values.get("website", ""),

@@ -101,6 +101,62 @@ def _parser() -> argparse.ArgumentParser:
         description="Create a data folder for a new town: town.yml and every CSV file with its header row.")
     init.add_argument("--town", required=True, help="the town's name, e.g. \"Château-Thierry\"")
     init.add_argument("--data", default=None, metavar="DIR", help="folder to create (default: data/<town-slug>)")
+
+    imports = commands.add_parser(
+        "import", help="import a network's table into the towns' data folders",
+        description="Import a table a network publishes into one data folder per town.")
+    kinds = imports.add_subparsers(dest="what", metavar="KIND", required=True)
+    palmares = kinds.add_parser(
+        "palmares", help="a label's yearly list of towns (year, commune, INSEE code, postcode, department, level)",
+        description="Read a network's table (CSV or .xlsx, one row per town and year) and bring every town's "
+                    "folder in line with it: create the folders that do not exist, add dated events "
+                    "(awarded, level_changed, withdrawn) to the others. Importing the same table again "
+                    "changes nothing; any error is reported with its row and column, and nothing is written.")
+    palmares.add_argument("file", metavar="FILE", help="the network's table (.csv or .xlsx)")
+    palmares.add_argument("--label", required=True,
+                          help="the label the table lists (villes-villages-fleuris, ville-amie-des-enfants, ...)")
+    palmares.add_argument("--into", default="data", metavar="DIR",
+                          help="the network's folder, one subfolder per town (default: %(default)s)")
+    palmares.add_argument("--columns", default=None, metavar="MAP",
+                          help="which header holds which column, e.g. année=Annee,niveau=Nb_fleurs "
+                               "(default: recognised by their usual names)")
+    palmares.add_argument("--lang", default="fr", choices=["fr", "en"], help="language of the messages (default: fr)")
+
+    batch = commands.add_parser(
+        "batch", help="build the reports of every town of a network, and the network's index",
+        description="Build the report of every town folder under DIR (unchanged reports are skipped), on "
+                    "worker processes of this machine or on a Dask cluster, then write the network's index "
+                    "page and summary in OUT/_reseau/<year>/. One town's failure does not stop the others; "
+                    "the exit code says whether any failed.")
+    batch.add_argument("--data", default="data", metavar="DIR",
+                       help="the network's folder, one subfolder per town (default: %(default)s)")
+    batch.add_argument("--year", type=int, default=dt.date.today().year - 1,
+                       help="the year the reports cover (default: last year, %(default)s)")
+    batch.add_argument("--edition", default="conseil", choices=["conseil", "public", "all"],
+                       help="edition of every report (default: %(default)s)")
+    batch.add_argument("--lang", default=None, choices=["fr", "en", "all"],
+                       help="language of the reports (default: each town's language)")
+    batch.add_argument("--towns", default=None, metavar="PATTERN",
+                       help="only the town folders whose name matches, e.g. 'saint-*' (default: all)")
+    batch.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="reports built side by side, one process each (default: the cores, %(default)s)")
+    batch.add_argument("--executor", default="local", choices=["local", "dask"],
+                       help="local: processes of this machine; dask: a Dask cluster (default: %(default)s)")
+    batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="with --executor dask: the scheduler of an existing cluster, e.g. tcp://10.0.0.5:8786 "
+                            "(default: a local cluster of --workers processes)")
+    batch.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
+                       help="render engine (default: %(default)s)")
+    batch.add_argument("--out", default="_output", metavar="DIR",
+                       help="where reports are published, shared by every worker (default: %(default)s)")
+    batch.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                       help="reference date of the labels' status (default: 31 December of the year)")
+    batch.add_argument("--horizon", type=int, default=24, metavar="MONTHS",
+                       help="how far ahead renewals and jury visits are listed (default: %(default)s months)")
+    batch.add_argument("--project", default=None, metavar="DIR",
+                       help="the report project folder (default: found from the current folder upwards)")
+    batch.add_argument("--force", action="store_true",
+                       help="build again even the reports whose inputs have not changed")
     return parser
 
 
@@ -216,7 +272,70 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": _cmd_build, "check": _cmd_check, "template": _cmd_template, "init": _cmd_init}
+def _cmd_import(args: argparse.Namespace) -> int:
+    from labels_report.model.palmares import import_palmares
+
+    cat = catalogue(args.messages)
+    try:
+        result = import_palmares(args.file, args.label, args.into, args.columns)
+    except DataError as error:
+        _print_issues(error.issues, args.messages)
+        print(cat.text("import.nothing_written"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if result.warnings:
+        _print_issues(result.warnings, args.messages)
+    years = ", ".join(str(year) for year in result.years)
+    print(cat.text("import.done", file=result.file, communes=result.communes, years=years))
+    events = result.events()
+    if not result.changes:
+        print(cat.text("import.nothing"))
+        return EXIT_OK
+    kinds = ", ".join(cat.plural(f"import.event.{kind}", count) for kind, count in sorted(events.items()))
+    print(f"{cat.plural('import.created', result.created)}, {cat.plural('import.updated', result.updated)}, "
+          f"{cat.plural('import.events', sum(events.values()))} ({kinds}).")
+    print(cat.text("import.next", folder=args.into, year=result.years[-1]))
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from labels_report.data.issues import location, message
+    from labels_report.publish.batch import Outcome, run_batch
+
+    editions = list(EDITION_NAMES) if args.edition == "all" else [args.edition]
+    langs = list(LANGS) if args.lang == "all" else ([args.lang] if args.lang else None)
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    cat = catalogue(args.messages)
+    batch = run_batch(args.data, args.year, editions=editions, langs=langs, towns=args.towns, workers=args.workers,
+                      executor=args.executor, scheduler=args.scheduler, engine=args.engine, out=args.out,
+                      project=args.project, as_of=args.as_of, horizon_months=args.horizon, force=args.force,
+                      progress=say, messages=args.messages)
+    rows = [[cat.text("batch.table.town"), cat.text("batch.table.edition"), cat.text("batch.table.outcome"),
+             cat.text("batch.table.detail")]]
+    for result in batch.results:
+        detail = ""
+        failure = result.failure
+        if failure is not None and failure.issue is not None:
+            first = f"{location(failure.issue, args.messages)} : {message(failure.issue, args.messages)}"
+            detail = cat.plural("batch.data_errors", failure.errors, first=first)
+        elif failure is not None:
+            detail = describe(LabelsReportError(failure.code, **failure.params), args.messages)
+        rows.append([result.unit.town, result.unit.edition, cat.text(f"batch.outcome.{result.outcome}"), detail])
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows.insert(1, ["-" * w for w in widths] + ["-" * len(rows[0][3])])
+    print("\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
+                    for row in rows))
+    print("\n" + cat.text("batch.totals", built=batch.count(Outcome.BUILT), unchanged=batch.count(Outcome.UNCHANGED),
+                          failed=batch.count(Outcome.FAILED), seconds=cat.number(batch.seconds, 1)))
+    if batch.index is not None:
+        key = "batch.index_unchanged" if batch.index.unchanged else "batch.index"
+        print(cat.text(key, page=_short(batch.index.page, Path.cwd())))
+    if not batch.failed:
+        return EXIT_OK
+    return EXIT_BAD_INPUT if all(r.failure is not None and r.failure.bad_input for r in batch.failed) else EXIT_FAILED
+
+
+COMMANDS = {"build": _cmd_build, "check": _cmd_check, "template": _cmd_template, "init": _cmd_init,
+            "import": _cmd_import, "batch": _cmd_batch}
 
 
 # argparse's own messages, by the text argparse asks gettext for, and their catalogue key.

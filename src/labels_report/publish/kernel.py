@@ -146,6 +146,12 @@ class ChapterKernel:
     def alive(self) -> bool:
         return self.km is not None and self.km.is_alive()
 
+    def broken(self) -> bool:
+        """Stopped, failed to start, or dead: of no more use (a batch's worker starts another)."""
+        if self._cancelled:
+            return True
+        return self._ready.is_set() and (self._failure is not None or not self.alive())
+
     # -- requests -----------------------------------------------------------------
     def run(self, code: str, timeout: float = STARTUP_TIMEOUT) -> None:
         """Run ``code`` in the kernel (not a chapter: the package's own requests). Raises

@@ -41,6 +41,7 @@ from labels_report.data.load import load
 from labels_report.data.newtown import init_town
 from labels_report.data.places import (
     commune_key,
+    commune_name,
     department_code,
     department_of_insee,
     department_of_postcode,
@@ -608,6 +609,7 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
             by_name.setdefault(key, i)
     # a row that says neither département, postcode nor INSEE code: the one commune of that name
     named: dict[str, set[int]] = {}
+    left_out: set[int] = set()
     for i, row in enumerate(table.rows):
         if row.department:
             named.setdefault(row.key, set()).add(find(i))
@@ -615,10 +617,13 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
         if row.department:
             continue
         groups = named.get(row.key, set())
-        if len(groups) > 1:
-            places = sorted({table.rows[g].department or "" for g in groups})
+        # the communes of that name: in the table, and the network's folders
+        places = {table.rows[g].department or "" for g in groups}
+        places |= {town.department or "" for town in towns if town.town and commune_key(town.town.name) == row.key}
+        if len(places) > 1:
             issues.append(Issue("error", "palmares_ambiguous_commune", file, sheet, row.row, column, row.commune,
-                                {"candidates": ", ".join(f"{row.commune} ({p})" for p in places)}))
+                                {"candidates": ", ".join(f"{row.commune} ({p or '?'})" for p in sorted(places))}))
+            left_out.add(i)
         elif groups:
             union(i, next(iter(groups)))
         else:
@@ -628,7 +633,8 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
                 union(i, loose[0])
     groups: dict[int, list[PalmaresRow]] = {}
     for i, row in enumerate(table.rows):
-        groups.setdefault(find(i), []).append(row)
+        if i not in left_out:
+            groups.setdefault(find(i), []).append(row)
 
     communes: list[Commune] = []
     claimed: dict[Path, PalmaresRow] = {}
@@ -636,6 +642,13 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
     for members in sorted(groups.values(), key=lambda rows: (rows[0].key, rows[0].department or "")):
         members.sort(key=lambda r: (r.year, r.row))
         latest = members[-1]
+        twice = [(a, b) for a, b in zip(members, members[1:], strict=False) if a.year == b.year]
+        if twice:
+            first, again = twice[0]
+            issues.append(Issue("error", "palmares_duplicate", file, sheet, again.row, column, again.commune,
+                                {"year": again.year, "first_row": first.row}))
+            continue
+        name = commune_name([r.commune for r in members])
         codes = sorted({r.insee for r in members if r.insee})
         if len(codes) > 1:
             issues.append(Issue("error", "palmares_insee_conflict", file, sheet, latest.row,
@@ -659,9 +672,9 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
                 continue
             claimed[folder] = latest
         else:
-            folder = root / _free_slug(latest.commune, department, insee, taken)
+            folder = root / _free_slug(name, department, insee, taken)
         taken.add(folder.name)
-        communes.append(Commune(latest.commune, latest.key, department, insee, postcode, tuple(members), folder,
+        communes.append(Commune(name, latest.key, department, insee, postcode, tuple(members), folder,
                                 existing))
     return communes, issues
 

@@ -51,6 +51,26 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "sain
 _ARTICLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\((?P<article>l'|l’|la|le|les)\)\s*$", re.IGNORECASE)
 
 
+_SMALL_WORDS = {"de", "des", "du", "la", "le", "les", "sur", "sous", "en", "et", "aux", "au", "lès", "lez"}
+
+
+def commune_name(spellings: list[str]) -> str:
+    """The name to write of a commune spelled ``spellings`` (latest last): the latest spelling in
+    upper and lower case (``SAINT-QUENTIN`` only when nothing better is known, then written
+    ``Saint-Quentin``), an article put after the name put back in front (``Fère (La)`` -> ``La Fère``)."""
+    mixed = [name for name in spellings if name != name.upper()]
+    name = (mixed or spellings)[-1].strip()
+    moved = _ARTICLE_AFTER.match(name)
+    if moved:
+        article = moved.group("article")
+        article = article.capitalize() if article[-1] not in "'’" else article[0].upper() + "’"
+        name = f"{article}{'' if article.endswith('’') else ' '}{moved.group('name')}"
+    if name == name.upper():
+        parts = re.split(r"([\s\-'’]+)", name.lower())
+        name = "".join(part if i and part in _SMALL_WORDS else part.capitalize() for i, part in enumerate(parts))
+    return name
+
+
 def commune_key(name: str) -> str:
     """A commune's name folded for matching: case, accents, hyphens and apostrophes,
     ``St``/``Ste`` for ``Saint``/``Sainte``, and an article put after the name in

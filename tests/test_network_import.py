@@ -1,0 +1,279 @@
+"""Importing a network's table: one folder per town, dated events that replay to the table, idempotent,
+every error at once and nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from labels_report.core.errors import DataError, ParameterError
+from labels_report.data.load import load_dataset
+from labels_report.data.newtown import init_town
+from labels_report.data.palmares import NETWORK_LABELS, parse_column_map
+from labels_report.data.places import commune_key, department_code, department_of_postcode
+from labels_report.model.network import Change, network_summary
+from labels_report.model.palmares import import_palmares
+from labels_report.model.status import histories, status_on
+from networkgen import generate_network
+from paths import ROOT
+
+LABEL = "villes-villages-fleuris"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def levels_by_year(folder: Path, years, label_id: str = LABEL) -> dict[int, dict[tuple[str, str | None], int | None]]:
+    """Year -> (name folded, département) -> level held at the end of the year, replayed from the folders' events."""
+    found: dict[int, dict] = {year: {} for year in years}
+    for town in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        data = load_dataset(town)
+        events = histories(data.events[data.events["label_id"] == label_id]).get(label_id, ())
+        for year in years:
+            status = status_on(label_id, events, dt.date(year, 12, 31))
+            if status.held:
+                found[year][(commune_key(data.town.name), department_code(data.town.department))] = status.level
+    return found
+
+
+def levels_on(folder: Path, year: int, label_id: str = LABEL) -> dict[tuple[str, str | None], int | None]:
+    return levels_by_year(folder, [year], label_id)[year]
+
+
+@pytest.fixture()
+def network():
+    return generate_network(seed=3, towns=16, years=range(2013, 2017))
+
+
+def test_places_are_read_the_ways_lists_write_them():
+    assert {department_code(t) for t in ("02", "2", "Aisne", "Aisne (02)", "02 - Aisne", "aisne")} == {"02"}
+    assert department_code("Corse-du-Sud") == "2A" and department_code("Val-d’Oise") == "95"
+    assert department_code("Atlantide") is None and department_code("99") is None
+    assert department_of_postcode("20200") == "2B" and department_of_postcode("97400") == "974"
+    same = {"Saint-Rémy-de-Provence", "ST REMY DE PROVENCE", "St-Rémy de Provence", "saint remy de  provence"}
+    assert len({commune_key(name) for name in same}) == 1
+    assert commune_key("Fère (La)") == commune_key("La Fère") != commune_key("Fère")
+    assert commune_key("Sainte-Geneviève") == commune_key("STE GENEVIEVE") != commune_key("Saint-Geneviève")
+
+
+def test_an_import_makes_one_folder_per_town_whose_events_replay_to_every_years_list(tmp_path, network):
+    table = network.write_csv(tmp_path / "palmares.csv", dialect="excel-fr")
+    result = import_palmares(table, LABEL, tmp_path / "data")
+    towns = {row["insee"] for row in network.rows}
+    assert result.created == len(towns) and result.updated == 0
+    folders = [p for p in (tmp_path / "data").iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert len(folders) == len(towns)
+    # older lists give no INSEE code: a town listed only then has none in its folder
+    codes = sorted(truth["insee"] if any(w["insee"] for w, t in zip(network.written, network.rows)
+                                         if t["insee"] == truth["insee"]) else ""
+                   for truth in {row["insee"]: row for row in network.rows}.values())
+    identities = [load_dataset(folder).town for folder in folders]  # valid town folders, with their identity
+    assert sorted(town.insee_code for town in identities) == codes
+    assert all(town.department.endswith(")") and town.name != town.name.upper() for town in identities)
+    for folder in folders:
+        labels = load_dataset(folder).labels
+        assert list(labels["label_id"]) == [LABEL] and int(labels["level_max"][0]) == 4
+    # The oracle is the table itself: listed at L in a year <=> level L at the end of that year.
+    replayed = levels_by_year(tmp_path / "data", network.years)
+    for year in network.years:
+        assert replayed[year] == network.levels(year), year
+    # the two Montreuil are two towns, in two folders
+    assert {"montreuil", "montreuil-93"} <= {f.name for f in folders} or {"montreuil", "montreuil-62"} <= {
+        f.name for f in folders}
+
+
+def test_importing_the_same_table_again_changes_nothing_whatever_its_format(tmp_path, network):
+    data = tmp_path / "data"
+    import_palmares(network.write_csv(tmp_path / "palmares.csv"), LABEL, data)
+    before = snapshot(data)
+    again = import_palmares(network.write_xlsx(tmp_path / "palmares.xlsx"), LABEL, data)
+    assert again.changes == () and sum(again.events().values()) == 0
+    again = import_palmares(network.write_csv(tmp_path / "palmares-utf8.csv", dialect="utf8"), LABEL, data)
+    assert again.changes == ()
+    assert snapshot(data) == before
+
+
+def test_next_years_list_adds_that_year_only_and_withdraws_who_it_leaves_out(tmp_path, network):
+    data = tmp_path / "data"
+    import_palmares(network.write_csv(tmp_path / "palmares.csv"), LABEL, data)
+    later = generate_network(seed=3, towns=16, years=range(2013, 2018))
+    assert [r for r in later.rows if r["year"] < 2017] == network.rows  # the same history, one year more
+    only_2017 = tmp_path / "palmares-2017.csv"
+    later.written = [row for row in later.written if row["year"] == 2017]
+    later.write_csv(only_2017)
+    result = import_palmares(only_2017, LABEL, data)
+    assert {event.year for change in result.changes for event in change.events} == {2017}
+    replayed = levels_by_year(data, (2016, 2017))
+    for year in (2016, 2017):
+        assert replayed[year] == later.levels(year), year
+    # independent count of the withdrawals: listed in 2016, not in 2017 (all départements are in both lists)
+    left = set(later.levels(2016)) - set(later.levels(2017))
+    assert result.events()["withdrawn"] == len(left)
+
+
+def test_an_existing_folder_is_found_by_name_and_département_and_written_in_its_own_dialect(tmp_path):
+    data = tmp_path / "data"
+    town = init_town("Saint-Quentin", data / "saint-quentin", {"department": "Aisne (02)"})
+    # its tables as French Excel saves them: Windows-1252, ";", CRLF
+    (town / "labels.csv").write_bytes("label_id;name;level_unit;level_max\r\nville-fleurie;Villes et Villages "
+                                      "Fleuris;fleur;4\r\nvah;Ville d'art et d'histoire;;\r\n".encode("cp1252"))
+    (town / "label_events.csv").write_bytes("label_id;date;event;level;note\r\nville-fleurie;12/06/2009;"
+                                            "obtention;1;Première fleur, décernée en séance\r\n".encode("cp1252"))
+    table = tmp_path / "p.csv"
+    table.write_text("annee,commune,dep,fleurs\n2014,ST QUENTIN,02,2\n2015,Saint Quentin,Aisne,2\n", "utf-8")
+    result = import_palmares(table, LABEL, data)
+    assert result.created == 0 and [c.folder for c in result.changes] == [town]
+    [change] = result.changes
+    assert change.label_id == "ville-fleurie" and not change.add_label  # the town's own id for the label
+    raw = (town / "label_events.csv").read_bytes()
+    assert raw.decode("cp1252").splitlines()[-1] == "ville-fleurie;2014;level_changed;2;Palmarès Villes et Villages " \
+        "Fleuris 2014" if False else raw.endswith(b"\r\n") and b"\xe9" in raw  # still Windows-1252, CRLF
+    lines = raw.decode("cp1252").split("\r\n")
+    assert lines[-2].startswith("ville-fleurie;2014;level_changed;2;") and "Première fleur" in lines[1]
+    assert levels_on(data, 2015, "ville-fleurie") == {("saint quentin", "02"): 2}
+    assert levels_on(data, 2013, "ville-fleurie") == {("saint quentin", "02"): 1}
+
+
+def test_bad_rows_are_all_reported_with_row_column_value_and_nothing_is_written(tmp_path):
+    data = tmp_path / "data"
+    init_town("Laon", data / "laon", {"department": "Aisne (02)"})
+    before = snapshot(data)
+    table = tmp_path / "palmares.csv"
+    table.write_bytes("Année;Commune;Code INSEE;Code postal;Département;Fleurs\r\n"
+                      "2016;Laon;02408;02000;02;5\r\n"            # above the label's maximum
+                      "16;Soissons;02722;02200;02;2\r\n"          # a year of two digits
+                      "2016;Chauny;2160;02300;02;1\r\n"           # an INSEE code that lost its 0
+                      "2016;Guise;02361;02120;Atlantide;1\r\n"   # no such département
+                      "2016;Hirson;02381;02500;60;2\r\n"          # the postcode says 02
+                      "2016;Vervins;;;02;3\r\n2016;VERVINS;;;Aisne;3\r\n"  # twice in one year
+                      "2016;Bohain;;;02;trois\r\n".encode("cp1252"))
+    with pytest.raises(DataError) as raised:
+        import_palmares(table, LABEL, data)
+    found = {(i.code, i.row, i.column, i.value) for i in raised.value.errors}
+    assert found == {
+        ("level_out_of_range", 2, "niveau", "5"), ("year_invalid", 3, "année", "16"),
+        ("palmares_insee_invalid", 4, "code_insee", "2160"), ("palmares_department_unknown", 5, "département", "Atlantide"),
+        ("palmares_department_mismatch", 6, "département", "60"), ("palmares_duplicate", 8, "commune", "VERVINS"),
+        ("int_invalid", 9, "niveau", "trois")}, found
+    assert all(i.file == "palmares.csv" for i in raised.value.errors)
+    assert snapshot(data) == before and sorted(p.name for p in data.iterdir() if not p.name.startswith(".")) == ["laon"]
+
+
+def test_ambiguous_matches_are_errors(tmp_path):
+    data = tmp_path / "data"
+    init_town("Montreuil", data / "montreuil", {"department": "Pas-de-Calais (62)"})
+    init_town("Montreuil", data / "montreuil-93", {"department": "Seine-Saint-Denis (93)"})
+    table = tmp_path / "p.csv"
+    table.write_text("année,commune,département,niveau\n2016,Montreuil,,2\n2016,Montreuil,93,1\n", "utf-8")
+    with pytest.raises(DataError) as raised:
+        import_palmares(table, LABEL, data)
+    [error] = raised.value.errors
+    assert (error.code, error.row, error.column, error.value) == ("palmares_ambiguous_commune", 2, "commune",
+                                                                  "Montreuil")
+    assert error.params["candidates"] == "Montreuil (62), Montreuil (93)"
+    table.write_text("année,commune,département,niveau\n2016,Montreuil,,2\n", "utf-8")
+    with pytest.raises(DataError) as raised:
+        import_palmares(table, LABEL, data)
+    assert [i.code for i in raised.value.errors] == ["palmares_ambiguous_commune"]
+    table.write_text("année,commune,département,niveau\n2016,Montreuil,62,2\n2016,Montreuil,93,1\n", "utf-8")
+    result = import_palmares(table, LABEL, data)
+    assert sorted(c.folder.name for c in result.changes) == ["montreuil", "montreuil-93"] and result.created == 0
+
+
+def test_a_level_typed_by_the_town_that_the_list_contradicts_is_an_error_naming_both(tmp_path):
+    data = tmp_path / "data"
+    town = init_town("Laon", data / "laon", {"department": "Aisne (02)", "insee_code": "02408"})
+    (town / "labels.csv").write_text("label_id,name,level_unit,level_max\nvillages-fleuris,Villes et villages "
+                                     "fleuris,fleur,4\n", "utf-8")
+    (town / "label_events.csv").write_text("label_id,date,event,level\nvillages-fleuris,2010,awarded,2\n"
+                                           "villages-fleuris,2016-09-14,level_changed,3\n", "utf-8")
+    table = tmp_path / "p.csv"
+    table.write_text("year,insee,town,level\n2016,02408,Laon,2\n", "utf-8")
+    before = snapshot(data)
+    with pytest.raises(DataError) as raised:
+        import_palmares(table, LABEL, data)
+    [error] = raised.value.errors
+    assert (error.code, error.file, error.row, error.value) == ("palmares_conflict_level", "laon/label_events.csv",
+                                                                3, "level_changed")
+    assert error.params["level"] == 2 and error.params["own_level"] == 3 and error.params["row"] == 2
+    assert snapshot(data) == before
+
+
+def test_columns_can_be_mapped_and_unknown_ones_are_said(tmp_path):
+    assert parse_column_map("année=Annee,niveau=Nb_fleurs") == {"year": "Annee", "level": "Nb_fleurs"}
+    with pytest.raises(ParameterError):
+        parse_column_map("couleur=Couleur")
+    table = tmp_path / "p.csv"
+    table.write_text("Annee;Ville;Dpt;Nb_fleurs;Remarque\n2016;Laon;02;3;belle\n", "utf-8")
+    result = import_palmares(table, LABEL, tmp_path / "data", "année=Annee,niveau=Nb_fleurs")
+    assert result.created == 1 and levels_on(tmp_path / "data", 2016) == {("laon", "02"): 3}
+    with pytest.raises(DataError) as raised:
+        import_palmares(table, LABEL, tmp_path / "other", "niveau=Fleurs")
+    assert [(i.code, i.value) for i in raised.value.errors] == [("palmares_mapped_column_missing", "Fleurs")]
+    table.write_text("année;commune;fleurs;niveau\n2016;Laon;3;3\n", "utf-8")
+    with pytest.raises(DataError) as raised:
+        import_palmares(table, LABEL, tmp_path / "other")
+    assert [i.code for i in raised.value.errors] == ["palmares_column_twice"]
+    assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())
+
+
+def test_the_network_summary_counts_what_an_independent_count_of_the_table_finds(tmp_path, network):
+    data = tmp_path / "data"
+    import_palmares(network.write_csv(tmp_path / "palmares.csv"), LABEL, data)
+    towns = [load_dataset(p) for p in sorted(data.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+    raw = pd.DataFrame(network.rows)
+    for year in network.years[1:]:
+        summary = network_summary(towns, NETWORK_LABELS[LABEL], year)
+        now = raw[raw["year"] == year].set_index("insee")["level"]
+        before = raw[raw["year"] == year - 1].set_index("insee")["level"]
+        both = now.to_frame("now").join(before.to_frame("before"), how="inner")
+        expected = {Change.UP: int((both["now"] > both["before"]).sum()),
+                    Change.DOWN: int((both["now"] < both["before"]).sum()),
+                    Change.NEW: len(set(now.index) - set(before.index)),
+                    Change.WITHDRAWN: len(set(before.index) - set(now.index))}
+        changes = summary.changes()
+        assert {kind: changes[kind] for kind in expected} == expected, year
+        assert dict(summary.by_level()) == now.value_counts().to_dict()
+        by_department = raw[raw["year"] == year].groupby("department").size().to_dict()
+        assert {code: sum(c.values()) for code, c in summary.by_department().items()} == by_department
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "labels_report.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, check=False)
+
+
+def test_the_command_says_what_it_did_and_refuses_bad_input_in_one_table(tmp_path, network):
+    table = network.write_csv(tmp_path / "palmares.csv")
+    data = tmp_path / "data"
+    first = run("import", "palmares", str(table), "--label", LABEL, "--into", str(data))
+    assert first.returncode == 0, first.stderr
+    towns = len({row["insee"] for row in network.rows})
+    assert f"{towns} dossiers de communes créés" in first.stdout and "événements ajoutés" in first.stdout
+    again = run("import", "palmares", str(table), "--label", LABEL, "--into", str(data))
+    assert again.returncode == 0 and "Rien à importer" in again.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("année,commune,niveau\n2016,Laon,7\n2016,,2\n", "utf-8")
+    refused = run("import", "palmares", str(bad), "--label", LABEL, "--into", str(data))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "bad.csv" in refused.stderr and "« 7 »" in refused.stderr and "Rien n'a été écrit." in refused.stderr
+    assert "2 erreurs" in refused.stderr
+    unknown = run("import", "palmares", str(table), "--label", "plus-beaux-villages", "--into", str(data))
+    assert unknown.returncode == 2 and "villes-villages-fleuris" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_network_messages_exist_in_both_languages():
+    from labels_report.core.i18n import catalogue
+
+    prefixes = ("import.", "batch.", "index.", "issue.palmares", "error.palmares")
+    fr = {k for k in catalogue("fr").messages if k.startswith(prefixes)}
+    en = {k for k in catalogue("en").messages if k.startswith(prefixes)}
+    assert fr == en and len(fr) > 60

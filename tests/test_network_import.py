@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -277,3 +278,20 @@ def test_network_messages_exist_in_both_languages():
     fr = {k for k in catalogue("fr").messages if k.startswith(prefixes)}
     en = {k for k in catalogue("en").messages if k.startswith(prefixes)}
     assert fr == en and len(fr) > 60
+
+
+def test_a_build_folder_of_another_machine_sharing_the_output_is_left_to_it(tmp_path):
+    """On a cluster, workers of several machines share the output folder: a process id is only
+    meaningful on its own machine."""
+    from labels_report.publish.publication import BUILDS, private_name, remove_abandoned
+
+    mine = private_name("abcdef12")
+    pid, _, host = mine.split("-", 1)[0].partition(".")
+    assert pid == str(os.getpid()) and len(host) == 8
+    gone_here = tmp_path / BUILDS / f"999999999.{host}-abcdef12"      # a dead process of this machine
+    elsewhere = tmp_path / BUILDS / "999999999.0badcafe-abcdef12"     # a process of another machine
+    running = tmp_path / BUILDS / mine
+    for folder in (gone_here, elsewhere, running):
+        folder.mkdir(parents=True)
+    remove_abandoned(tmp_path)
+    assert not gone_here.exists() and elsewhere.is_dir() and running.is_dir()

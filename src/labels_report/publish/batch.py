@@ -119,6 +119,8 @@ class UnitResult:
     failure: Failure | None = None
     worker: str = ""
     """Which worker built it (host and process)."""
+    kernel: int | None = None
+    """The process id of the chapter kernel the worker built it with."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ def build_unit(unit: Unit, settings: Settings) -> UnitResult:
         for step, seconds in result.timings.items():
             timings[step] = timings.get(step, 0.0) + seconds
     return UnitResult(unit, outcome, tuple(str(r.folder) for r in results), time.perf_counter() - started, timings,
-                      worker=worker_name())
+                      worker=worker_name(), kernel=kernel.pid())
 
 
 def failure_of(error: BaseException) -> Failure:
@@ -312,7 +314,8 @@ def run_batch(data_root: Path | str, year: int, *, editions: Sequence[str] = ("c
     choose_engine(engine)
     if not root.is_dir():
         raise ParameterError("network_folder_missing", folder=str(root))
-    folders = [f for f in town_folders(root) if not towns or fnmatch.fnmatch(f.name, towns)
+    network = town_folders(root)
+    folders = [f for f in network if not towns or fnmatch.fnmatch(f.name, towns)
                or fnmatch.fnmatch(slugify(f.name), towns)]
     units = [Unit(str(folder), folder.name, int(year), edition) for edition in editions for folder in folders]
     settings = Settings(str(proj.root), str(out_root), engine, tuple(langs) if langs else None,
@@ -338,7 +341,8 @@ def run_batch(data_root: Path | str, year: int, *, editions: Sequence[str] = ("c
             say(clock.line(result))
 
         EXECUTORS[executor](pending, settings, on_result, workers, scheduler)
-    index = write_index(root, out_root, int(year), [Path(f) for f in folders], messages) if folders else None
+    # the index is the whole network's, whichever towns this batch built
+    index = write_index(root, out_root, int(year), network, messages) if network else None
     return BatchResult(tuple(_ordered(results, units)), index, time.perf_counter() - started)
 
 

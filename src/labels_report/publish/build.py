@@ -21,7 +21,6 @@ import contextlib
 import datetime as dt
 import errno
 import json
-import os
 import queue
 import shutil
 import threading
@@ -158,7 +157,8 @@ def prepare_output(out_root: Path) -> None:
         raise OutputError("output_not_a_folder", path=str(out_root))
     try:
         (out_root / BUILDS).mkdir(parents=True, exist_ok=True)
-        probe = out_root / BUILDS / f".write-{os.getpid()}"
+        # The probe is not made in .build/: another build ending at that moment may remove it.
+        probe = out_root / f".write-{private_name(uuid.uuid4().hex[:8])}"
         probe.touch()
         probe.unlink()
     except OSError as error:

@@ -146,6 +146,10 @@ class ChapterKernel:
     def alive(self) -> bool:
         return self.km is not None and self.km.is_alive()
 
+    def pid(self) -> int | None:
+        """The kernel's process id (None before it started)."""
+        return getattr(getattr(self.km, "provisioner", None), "pid", None)
+
     def broken(self) -> bool:
         """Stopped, failed to start, or dead: of no more use (a batch's worker starts another)."""
         if self._cancelled:

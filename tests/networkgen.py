@@ -28,6 +28,8 @@ COMMUNES = [
     ("Château-Thierry", "02168", "02400", "02"),
     ("Laon", "02408", "02000", "02"),
     ("Villers-Cotterêts", "02810", "02600", "02"),
+    ("Montreuil", "62588", "62170", "62"),
+    ("Montreuil", "93048", "93100", "93"),
     ("Saint-Martin-Rivière", "02685", "02110", "02"),
     ("La Fère", "02304", "02800", "02"),
     ("Sainte-Geneviève", "60578", "60730", "60"),
@@ -37,8 +39,6 @@ COMMUNES = [
     ("Abbeville", "80001", "80100", "80"),
     ("Saint-Valery-sur-Somme", "80721", "80230", "80"),
     ("Œuilly", "02566", "02160", "02"),
-    ("Montreuil", "62588", "62170", "62"),
-    ("Montreuil", "93048", "93100", "93"),
     ("Hénin-Beaumont", "62427", "62110", "62"),
 ]
 DEPARTMENT_NAMES = {"02": "Aisne", "60": "Oise", "95": "Val-d'Oise", "80": "Somme", "62": "Pas-de-Calais",

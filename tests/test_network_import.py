@@ -51,7 +51,7 @@ def levels_on(folder: Path, year: int, label_id: str = LABEL) -> dict[tuple[str,
 
 @pytest.fixture()
 def network():
-    return generate_network(seed=3, towns=16, years=range(2013, 2017))
+    return generate_network(seed=3, towns=10, years=range(2013, 2017))
 
 
 def test_places_are_read_the_ways_lists_write_them():
@@ -105,7 +105,7 @@ def test_importing_the_same_table_again_changes_nothing_whatever_its_format(tmp_
 def test_next_years_list_adds_that_year_only_and_withdraws_who_it_leaves_out(tmp_path, network):
     data = tmp_path / "data"
     import_palmares(network.write_csv(tmp_path / "palmares.csv"), LABEL, data)
-    later = generate_network(seed=3, towns=16, years=range(2013, 2018))
+    later = generate_network(seed=3, towns=10, years=range(2013, 2018))
     assert [r for r in later.rows if r["year"] < 2017] == network.rows  # the same history, one year more
     only_2017 = tmp_path / "palmares-2017.csv"
     later.written = [row for row in later.written if row["year"] == 2017]
@@ -252,23 +252,27 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           text=True, check=False)
 
 
-def test_the_command_says_what_it_did_and_refuses_bad_input_in_one_table(tmp_path, network):
-    table = network.write_csv(tmp_path / "palmares.csv")
+def test_the_command_says_what_it_did_and_refuses_bad_input_in_one_table(tmp_path):
+    table = tmp_path / "palmares.csv"
+    table.write_bytes("Année;Commune;Département;Fleurs\r\n2015;Laon;02;2\r\n2015;Chauny;02;1\r\n"
+                      "2016;Laon;02;3\r\n".encode("cp1252"))
     data = tmp_path / "data"
     first = run("import", "palmares", str(table), "--label", LABEL, "--into", str(data))
     assert first.returncode == 0, first.stderr
-    towns = len({row["insee"] for row in network.rows})
-    assert f"{towns} dossiers de communes créés" in first.stdout and "événements ajoutés" in first.stdout
-    again = run("import", "palmares", str(table), "--label", LABEL, "--into", str(data))
-    assert again.returncode == 0 and "Rien à importer" in again.stdout
+    assert first.stdout.splitlines() == [
+        "palmares.csv : 2 communes, palmarès 2015, 2016.",
+        "2 dossiers de communes créés, 0 dossier complété, 4 événements ajoutés (2 obtentions, "
+        "1 changement de niveau, 1 retrait).",
+        f"Ensuite : labels-report batch --data {data} --year 2016"]
     bad = tmp_path / "bad.csv"
     bad.write_text("année,commune,niveau\n2016,Laon,7\n2016,,2\n", "utf-8")
     refused = run("import", "palmares", str(bad), "--label", LABEL, "--into", str(data))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "bad.csv" in refused.stderr and "« 7 »" in refused.stderr and "Rien n'a été écrit." in refused.stderr
     assert "2 erreurs" in refused.stderr
-    unknown = run("import", "palmares", str(table), "--label", "plus-beaux-villages", "--into", str(data))
-    assert unknown.returncode == 2 and "villes-villages-fleuris" in unknown.stderr and "Traceback" not in unknown.stderr
+    with pytest.raises(ParameterError) as unknown:
+        import_palmares(table, "plus-beaux-villages", data)
+    assert "villes-villages-fleuris" in unknown.value.params["expected"]
 
 
 def test_network_messages_exist_in_both_languages():
@@ -295,3 +299,17 @@ def test_a_build_folder_of_another_machine_sharing_the_output_is_left_to_it(tmp_
         folder.mkdir(parents=True)
     remove_abandoned(tmp_path)
     assert not gone_here.exists() and elsewhere.is_dir() and running.is_dir()
+
+
+def test_only_the_towns_of_the_tables_départements_can_be_withdrawn(tmp_path):
+    data = tmp_path / "data"
+    first = tmp_path / "aisne-oise.csv"
+    first.write_text("année,commune,dép,fleurs\n2015,Laon,02,2\n2015,Chantilly,60,3\n2015,Paris,75,1\n", "utf-8")
+    import_palmares(first, LABEL, data)
+    # the next list is the Aisne's only: Laon leaves it; Chantilly and Paris are not its towns
+    later = tmp_path / "aisne.csv"
+    later.write_text("année,commune,dép,fleurs\n2016,Soissons,02,1\n", "utf-8")
+    result = import_palmares(later, LABEL, data)
+    assert {(c.folder.name, e.event) for c in result.changes for e in c.events} == {
+        ("laon", "withdrawn"), ("soissons", "awarded")}
+    assert levels_on(data, 2016) == {("chantilly", "60"): 3, ("paris", "75"): 1, ("soissons", "02"): 1}

@@ -214,9 +214,11 @@ class PalmaresTable:
     def years(self) -> list[int]:
         return sorted({row.year for row in self.rows})
 
-    def scope(self, year: int) -> set[str]:
-        """The départements the list of ``year`` covers: those of the towns it names."""
-        return {row.department for row in self.rows if row.year == year and row.department}
+    def scope(self) -> set[str]:
+        """The départements the table covers: those of the towns it names, in any of its years. A town
+        of one of them missing from a year's list has left the list (a département whose only
+        labelled town leaves it is still the network's)."""
+        return {row.department for row in self.rows if row.department}
 
 
 def read_palmares(path: Path | str, label: NetworkLabel, columns: Mapping[str, str] | None = None

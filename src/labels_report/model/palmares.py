@@ -8,8 +8,9 @@ with the list of that year, and adds only what makes them agree:
 * ``awarded`` when a listed town does not hold the label (its first appearance, or
   its return after a withdrawal);
 * ``level_changed`` when it holds it at another level;
-* ``withdrawn`` when it holds it but a later list of the same scope (one naming
-  towns of its département) leaves it out.
+* ``withdrawn`` when it holds it but a later list of the same scope leaves it out:
+  the table covers the départements it names towns of (in any of its years), and a
+  town of one of them missing from a year's list has left it.
 
 Events are dated with the list's year (a date known to the year). Importing the
 same table again finds every status in agreement and adds nothing. When the
@@ -191,6 +192,7 @@ def _plan(table: PalmaresTable, label_id: str, history: Sequence[LabelEvent], co
     label = table.label
     planned: list[NewEvent] = []
     replay = list(history)
+    scope = table.scope()
     for year in table.years:
         listed = commune.level_in(year) if commune is not None else False
         status = status_on(label_id, replay, dt.date(year, 12, 31))
@@ -207,7 +209,7 @@ def _plan(table: PalmaresTable, label_id: str, history: Sequence[LabelEvent], co
             event = Event.LEVEL_CHANGED if status.held else Event.AWARDED
             note = f"{table.file}, ligne {row.row}"
         else:
-            if not status.held or department is None or department not in table.scope(year):
+            if not status.held or department is None or department not in scope:
                 continue
             if own:
                 issues.append(_conflict(table, own[-1], where, year, None, None, label))

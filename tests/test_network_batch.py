@@ -242,3 +242,46 @@ def test_the_index_passes_the_nu_html_checker(local_batch):
     run = subprocess.run([java, "-jar", str(VNU), "--errors-only", str(result.index.page)], capture_output=True,
                          text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr
+
+
+def our_kernels() -> set[int]:
+    """Chapter kernels running in this project's folder (other projects' are not ours to count)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"ipykernel" in (entry / "cmdline").read_bytes() \
+                    and Path(entry / "cwd").resolve() == ROOT:
+                found.add(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_batch_asked_to_stop_stops_keeps_what_it_published_and_leaves_no_kernel(network, tmp_path):
+    import signal
+    import time
+
+    before = our_kernels()
+    process = subprocess.Popen([sys.executable, "-m", "labels_report.cli", "batch", "--data", str(network), "--year",
+                                str(YEAR), "--engine", "pandoc", "--out", str(tmp_path), "--workers", "2"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    while True:  # the first town is built: stop the batch
+        line = process.stderr.readline()
+        assert line, "".join(lines)
+        lines.append(line)
+        if line.startswith("[1/"):
+            break
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, "".join(lines) + err
+    assert "construction interrompue" in err and "restent publiés" in err and "Traceback" not in err
+    published = sorted(p.parent.parent.parent.name for p in tmp_path.glob(f"*/{YEAR}/conseil/manifest.json"))
+    assert 1 <= len(published) < 7
+    for town in published:  # each published report is whole
+        assert (tmp_path / town / str(YEAR) / "conseil" / f"rapport-labels-{town}-{YEAR}.pdf").is_file()
+    assert not [p for kind in (".build", ".staging") for p in (tmp_path / kind).glob("*")]
+    deadline = time.monotonic() + 20
+    while our_kernels() - before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert our_kernels() - before == set()

@@ -424,8 +424,8 @@ def main(argv: list[str] | None = None) -> int:
             print(cat.text("build.nothing_published"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (KeyboardInterrupt, BuildInterrupted):
-        print(f"labels-report : {describe(BuildInterrupted(), lang)}. {cat.text('build.nothing_published')}",
-              file=sys.stderr)
+        ending = cat.text("batch.interrupted" if args.command == "batch" else "build.nothing_published")
+        print(f"labels-report : {describe(BuildInterrupted(), lang)}. {ending}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except NotebookExecutionError as error:
         print(f"labels-report : {describe(error, lang)}\n{error.traceback}\n"

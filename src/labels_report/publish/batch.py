@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from labels_report.core.errors import (
+    BuildInterrupted,
     DataError,
     EngineUnavailableError,
     Issue,
@@ -196,6 +197,8 @@ def build_unit(unit: Unit, settings: Settings) -> UnitResult:
                         engine=settings.engine, out=settings.out, project=project.root, as_of=settings.as_of,
                         horizon_months=settings.horizon_months, force=settings.force, kernels=[kernel],
                         keep_kernels=True, messages=settings.messages)
+    except BuildInterrupted:
+        raise  # Ctrl-C, or a request to stop: the batch stops too
     except Exception as error:  # noqa: BLE001 - one town's failure is a result, not the batch's end
         return UnitResult(unit, Outcome.FAILED, seconds=time.perf_counter() - started, failure=failure_of(error),
                           worker=worker_name())
@@ -246,10 +249,10 @@ def run_local(units: Sequence[Unit], settings: Settings, on_result: OnResult, wo
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
                                                 initargs=(settings.project,)) as pool:
-        futures = [pool.submit(build_unit, unit, settings) for unit in units]
+        futures = {pool.submit(build_unit, unit, settings): unit for unit in units}
         try:
             for future in concurrent.futures.as_completed(futures):
-                on_result(future.result())
+                on_result(_result(future, futures[future]))
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -271,13 +274,25 @@ def run_dask(units: Sequence[Unit], settings: Settings, on_result: OnResult, wor
     try:
         client.run(start_worker, settings.project)
         futures = client.map(build_unit, list(units), settings=settings, pure=False)
+        sent = dict(zip(futures, units, strict=True))
         for future in as_completed(futures):
-            on_result(future.result())
+            on_result(_result(future, sent[future]))
         client.run(stop_worker)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _result(future, unit: Unit) -> UnitResult:
+    """The unit's result; a worker lost while building it (killed, out of memory) fails that unit only."""
+    try:
+        return future.result()
+    except (BuildInterrupted, KeyboardInterrupt):
+        raise
+    except Exception as error:  # noqa: BLE001 - the executor's own failure, not the town's
+        return UnitResult(unit, Outcome.FAILED, failure=Failure("worker_lost", {"detail": f"{type(error).__name__}: "
+                                                                                          f"{error}"[:300]}))
 
 
 EXECUTORS: dict[str, Callable[..., None]] = {"local": run_local, "dask": run_dask}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from labels_report.core.vocab import StrEnum
-from labels_report.data.dataset import Dataset
+from labels_report.data.dataset import Dataset, Town
 from labels_report.data.palmares import NetworkLabel
 from labels_report.data.places import department_code, department_of_insee, department_of_postcode
 from labels_report.model.status import histories, status_on
@@ -85,11 +85,17 @@ class NetworkSummary:
         return Counter(town.change for town in self.towns if town.change is not None)
 
 
+def town_department(town: Town) -> str:
+    """The code of the town's département: from ``town.yml``'s département, else its postcode or
+    INSEE code ("" when none says it)."""
+    return department_code(town.department) or department_of_postcode(town.postcode) \
+        or department_of_insee(town.insee_code) or ""
+
+
 def town_line(data: Dataset, label: NetworkLabel, year: int) -> TownLine:
     """Where ``data``'s town stands in the network at the end of ``year`` and of the year before."""
     town = data.town
-    department = department_code(town.department) or department_of_postcode(town.postcode) \
-        or department_of_insee(town.insee_code) or ""
+    department = town_department(town)
     own = label.own_id(data)
     history = histories(data.events[data.events["label_id"] == own]).get(own or "", ()) if own else ()
     before = status_on(own or label.label_id, history, dt.date(year - 1, 12, 31))

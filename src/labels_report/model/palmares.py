@@ -21,6 +21,7 @@ Nothing is written unless the whole table imports without error.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -30,7 +31,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from labels_report.core.dates import DatePrecision
-from labels_report.core.errors import DataError, Issue
+from labels_report.core.errors import DataError, Issue, OutputError
 from labels_report.data.contract import TABLES
 from labels_report.data.dataset import Dataset
 from labels_report.data.palmares import (
@@ -95,19 +96,24 @@ def import_palmares(path: Path | str, label_id: str, into: Path | str,
     if table is None or any(issue.severity == "error" for issue in issues):
         raise DataError(issues)
     root = Path(into)
-    root.mkdir(parents=True, exist_ok=True)
-    with FileLock(root / LOCK):
+    # one import at a time into a folder (a new folder has nothing to protect yet)
+    with FileLock(root / LOCK) if root.is_dir() else contextlib.nullcontext():
         towns = network_towns(root)
         communes, matching = group_communes(table, towns, root)
         changes, planning = plan_import(table, communes, towns)
         found = issues + matching + planning
         if any(issue.severity == "error" for issue in found):
             raise DataError(found)
-        for change in changes:
-            if change.create:
-                create_town(change)
-            else:
-                write_town_events(change)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            for change in changes:
+                if change.create:
+                    create_town(change)
+                else:
+                    write_town_events(change)
+        except OSError as error:
+            raise OutputError("output_failed", path=str(error.filename or root),
+                              reason=error.strerror or type(error).__name__) from None
     return ImportResult(table.file, label, tuple(changes), tuple(i for i in found if i.severity == "warning"),
                         len(communes), tuple(table.years))
 

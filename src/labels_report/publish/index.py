@@ -40,7 +40,14 @@ from labels_report.data.folder import fingerprint
 from labels_report.data.load import load
 from labels_report.data.palmares import NETWORK_LABELS
 from labels_report.data.places import commune_key, department_label
-from labels_report.model.network import Change, NetworkSummary, TownLine, network_labels, network_summary
+from labels_report.model.network import (
+    Change,
+    NetworkSummary,
+    TownLine,
+    network_labels,
+    network_summary,
+    town_department,
+)
 from labels_report.publish.exports import inert
 from labels_report.publish.manifest import MANIFEST, package_digest, read_manifest
 from labels_report.publish.publication import STAGING, private_name, publish
@@ -256,10 +263,7 @@ def _town_row(town: _Town, summaries: Sequence[NetworkSummary], lines: dict, cat
     if data is None:
         name, code, insee, slug = town.folder.name, "", "", town.folder.name
     else:
-        slug = data.town.slug
-        line = next((lines[(s.label.label_id, slug)] for s in summaries if (s.label.label_id, slug) in lines), None)
-        name, insee = data.town.name, data.town.insee_code
-        code = line.department if line is not None else ""
+        slug, name, insee, code = data.town.slug, data.town.name, data.town.insee_code, town_department(data.town)
     department = department_label(code)
     search = " ".join(part for part in (commune_key(name), commune_key(department), insee.lower()) if part)
     cells = [f'<td data-sort="{_e(commune_key(name))}">{_e(name)}</td>',

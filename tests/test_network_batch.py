@@ -160,7 +160,7 @@ def test_the_command_shows_a_table_of_results_and_exits_2_for_bad_data(local_bat
     assert any(line.startswith("saint-quentin") and "à jour" in line for line in table)
     failed = next(line for line in table if line.startswith("soissons"))
     assert "échec" in failed and "label_events.csv, ligne 3, colonne date" in failed and "2016-02-31" in failed
-    assert "0 construits, 2 à jour, 1 en échec" in run.stdout  # saint-quentin, saint-valery-sur-somme, soissons
+    assert "0 construit, 2 à jour, 1 en échec" in run.stdout  # saint-quentin, saint-valery-sur-somme, soissons
     assert "Index du réseau à jour" in run.stdout  # the index is the whole network's, whatever towns were built
 
 
@@ -285,3 +285,13 @@ def test_a_batch_asked_to_stop_stops_keeps_what_it_published_and_leaves_no_kerne
     while our_kernels() - before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert our_kernels() - before == set()
+
+
+def test_the_command_starts_a_local_dask_cluster_when_no_scheduler_is_given(network, tmp_path):
+    run = subprocess.run([sys.executable, "-m", "labels_report.cli", "batch", "--data", str(network), "--year",
+                          str(YEAR), "--engine", "pandoc", "--out", str(tmp_path), "--executor", "dask",
+                          "--workers", "1", "--towns", "laon"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "1 construit, 0 à jour, 0 en échec" in run.stdout
+    assert "[1/1] laon (conseil) : construit" in run.stderr
+    assert (tmp_path / "laon" / str(YEAR) / "conseil" / f"rapport-labels-laon-{YEAR}.pdf").is_file()

@@ -324,8 +324,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     rows.insert(1, ["-" * w for w in widths] + ["-" * len(rows[0][3])])
     print("\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
                     for row in rows))
-    print("\n" + cat.text("batch.totals", built=batch.count(Outcome.BUILT), unchanged=batch.count(Outcome.UNCHANGED),
-                          failed=batch.count(Outcome.FAILED), seconds=cat.number(batch.seconds, 1)))
+    counts = {str(outcome): cat.plural(f"batch.count.{outcome}", batch.count(outcome)) for outcome in Outcome}
+    print("\n" + cat.text("batch.totals", **counts, seconds=cat.number(batch.seconds, 1)))
     if batch.index is not None:
         key = "batch.index_unchanged" if batch.index.unchanged else "batch.index"
         print(cat.text(key, page=_short(batch.index.page, Path.cwd())))

@@ -346,8 +346,9 @@ def run_batch(data_root: Path | str, year: int, *, editions: Sequence[str] = ("c
             results.append(UnitResult(unit, Outcome.UNCHANGED, tuple(str(f) for f in same)))
         else:
             pending.append(unit)
-    say(words.text("batch.start", towns=len(folders), units=len(units), unchanged=len(results),
-                   todo=len(pending), workers=workers if pending else 0))
+    say(words.text("batch.start", towns=words.plural("index.towns", len(folders)),
+                   reports=words.plural("batch.reports", len(units)), unchanged=len(results), todo=len(pending),
+                   workers=words.plural("batch.workers", workers if pending else 0)))
     if pending:
         clock = _Clock(len(pending), words)
 

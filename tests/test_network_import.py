@@ -268,7 +268,7 @@ def test_the_command_says_what_it_did_and_refuses_bad_input_in_one_table(tmp_pat
     bad.write_text("année,commune,niveau\n2016,Laon,7\n2016,,2\n", "utf-8")
     refused = run("import", "palmares", str(bad), "--label", LABEL, "--into", str(data))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert "bad.csv" in refused.stderr and "« 7 »" in refused.stderr and "Rien n'a été écrit." in refused.stderr
+    assert "bad.csv" in refused.stderr and "« 7 »" in refused.stderr and "Rien n'a été écrit de bad.csv." in refused.stderr
     assert "2 erreurs" in refused.stderr
     with pytest.raises(ParameterError) as unknown:
         import_palmares(table, "plus-beaux-villages", data)
@@ -313,3 +313,34 @@ def test_only_the_towns_of_the_tables_départements_can_be_withdrawn(tmp_path):
     assert {(c.folder.name, e.event) for c in result.changes for e in c.events} == {
         ("laon", "withdrawn"), ("soissons", "awarded")}
     assert levels_on(data, 2016) == {("chantilly", "60"): 3, ("paris", "75"): 1, ("soissons", "02"): 1}
+
+
+def test_headers_named_otherwise_are_found_by_a_word_and_a_sheet_per_year_gives_the_year(tmp_path):
+    from openpyxl import Workbook
+
+    table = tmp_path / "p.csv"
+    table.write_text("Région;Nom de la commune;Code INSEE de la commune;Département de la commune;Niveau obtenu\n"
+                     "Hauts-de-France;Laon;02408;Aisne;2\n", "utf-8")
+    with pytest.raises(DataError) as raised:  # no year anywhere: said, with the way to give it
+        import_palmares(table, LABEL, tmp_path / "data")
+    assert [(i.code, i.value) for i in raised.value.errors] == [("palmares_column_missing", "année")]
+    book = Workbook()
+    book.remove(book.active)
+    book.create_sheet("Notes").append(["Palmarès transmis par la région"])
+    for year, rows in ((2015, [("Laon", "02408", "Aisne", 2), ("Chauny", "02173", "Aisne", 1)]),
+                       (2016, [("Laon", "02408", "Aisne", 3)])):
+        sheet = book.create_sheet(f"Palmarès {year}")
+        sheet.append(["Nom de la commune", "Code INSEE de la commune", "Département de la commune", "Niveau obtenu"])
+        for row in rows:
+            sheet.append(list(row))
+    book.save(tmp_path / "p.xlsx")
+    result = import_palmares(tmp_path / "p.xlsx", LABEL, tmp_path / "data")
+    assert result.years == (2015, 2016) and result.created == 2
+    assert levels_on(tmp_path / "data", 2015) == {("laon", "02"): 2, ("chauny", "02"): 1}
+    assert levels_on(tmp_path / "data", 2016) == {("laon", "02"): 3}
+    # an error names the sheet it is on
+    book["Palmarès 2016"].append(["Soissons", "02722", "Aisne", 9])
+    book.save(tmp_path / "p.xlsx")
+    with pytest.raises(DataError) as raised:
+        import_palmares(tmp_path / "p.xlsx", LABEL, tmp_path / "data")
+    assert [(i.sheet, i.row, i.column, i.value) for i in raised.value.errors] == [("Palmarès 2016", 3, "niveau", "9")]

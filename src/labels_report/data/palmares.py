@@ -199,6 +199,8 @@ class PalmaresRow:
     department: str | None = None
     """The département's code, from its column, the postcode or the INSEE code (None: not known)."""
     level: int | None = None
+    sheet: str | None = None
+    """The workbook's sheet the row is on (a workbook may hold a sheet per year)."""
 
 
 @dataclass(frozen=True)
@@ -238,31 +240,49 @@ def read_palmares(path: Path | str, label: NetworkLabel, columns: Mapping[str, s
                             params={"reason": error.strerror or type(error).__name__})]
     expected = ", ".join(c.french for c in PALMARES_COLUMNS.values())
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".xlsx":
-        records, sheet, issues = _workbook_records(data, name, columns or {})
+        blocks, issues = _workbook_blocks(data, name, columns or {})
     else:
         text = decode(data)
         if text is None:
             return None, [Issue("error", "csv_not_text", name, params={"expected": expected})]
         records, issues = _csv_table(text, name, columns or {})
-        sheet = None
-    if records is None:
+        blocks = [(None, records)] if records is not None else []
+    if not blocks:
         return None, issues
-    header_row, header = records[0]
-    positions, header_issues = _positions(header, header_row, name, sheet, label, columns or {})
-    issues += header_issues
-    if any(i.severity == "error" for i in header_issues):
+    rows: list[PalmaresRow] = []
+    used: dict[str, str] = {}
+    refused = False
+    for sheet, records in blocks:
+        header_row, header = records[0]
+        year = _sheet_year(sheet) if len(blocks) > 1 else None
+        positions, header_issues = _positions(header, header_row, name, sheet, label, columns or {}, year)
+        issues += header_issues
+        if any(i.severity == "error" for i in header_issues):
+            refused = True
+            continue
+        found, row_issues = _read_rows(records[1:], positions, name, sheet, label, year)
+        rows += found
+        issues += row_issues
+        used.update({column: display(header[position]) for column, position in positions.items()})
+    if refused:
         return None, sorted(issues, key=Issue.sort_key)
-    rows, row_issues = _read_rows(records[1:], positions, name, sheet, label)
-    issues += row_issues
-    issues += _cross_checks(rows, name, sheet)
-    used = {column: display(header[position]) for column, position in positions.items()}
-    table = PalmaresTable(name, sheet, label, tuple(rows), used)
+    issues += _cross_checks(rows, name)
+    table = PalmaresTable(name, blocks[0][0], label, tuple(rows), used)
     return table, sorted(issues, key=Issue.sort_key)
 
 
+def _sheet_year(sheet: str | None) -> int | None:
+    """The year a sheet's name is (``2016``, ``Palmarès 2016``), if it is one."""
+    found = re.findall(r"(?<!\d)(\d{4})(?!\d)", sheet or "")
+    return int(found[0]) if len(found) == 1 else None
+
+
 def _recognised(cells: Sequence[object], columns: Mapping[str, str]) -> int:
+    """How many of ``cells`` name a column of the table (by a usual name, a mapped one, or a word)."""
     explicit = {_folded(header) for header in columns.values()}
-    return sum(1 for cell in cells if _folded(display(cell)) in _SPELLINGS or _folded(display(cell)) in explicit)
+    words = {word for column in KEYWORDS.values() for word in column}
+    return sum(1 for cell in cells if (name := _folded(display(cell))) in _SPELLINGS or name in explicit
+               or set(name.split()) & words)
 
 
 def _header_at(records: list[tuple[int, list[object]]], columns: Mapping[str, str]) -> int | None:
@@ -322,16 +342,18 @@ def _from_header(records: list[tuple[int, list[object]]], file: str, sheet: str 
     return filled[at:], issues
 
 
-def _workbook_records(data: bytes, file: str, columns: Mapping[str, str]
-                      ) -> tuple[list[tuple[int, list[object]]] | None, str | None, list[Issue]]:
+def _workbook_blocks(data: bytes, file: str, columns: Mapping[str, str]
+                     ) -> tuple[list[tuple[str | None, list[tuple[int, list[object]]]]], list[Issue]]:
+    """The sheet holding the table (the one naming the most columns), or, when the table has a
+    sheet per year (``2014``, ``2015``...) and no year column, every such sheet."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - whatever a damaged file makes the parser raise, the clerk is told
-        return None, None, [Issue("error", "workbook_unreadable", file, params={"reason": type(exc).__name__})]
+        return [], [Issue("error", "workbook_unreadable", file, params={"reason": type(exc).__name__})]
+    sheets: list[tuple[int, str, list[tuple[int, list[object]]]]] = []
     try:
-        best: tuple[int, str, list[tuple[int, list[object]]]] | None = None
         for ws in book.worksheets:
             records: list[tuple[int, list[object]]] = []
             for number, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
@@ -342,19 +364,31 @@ def _workbook_records(data: bytes, file: str, columns: Mapping[str, str]
                 if not all(is_empty(c) for c in cells):
                     records.append((number, cells))
             score = max((_recognised(cells, columns) for _, cells in records[:HEADER_SEARCH]), default=0)
-            if best is None or score > best[0]:
-                best = (score, ws.title, records)
+            sheets.append((score, ws.title, records))
     finally:
         book.close()
-    if best is None:
-        return None, None, [Issue("error", "file_empty", file)]
-    records, issues = _from_header(best[2], file, best[1], columns, [])
-    return records, best[1], issues
+    if not sheets:
+        return [], [Issue("error", "file_empty", file)]
+    best = max(sheets, key=lambda sheet: sheet[0])
+    yearly = sorted((sheet for sheet in sheets if sheet[0] >= 2 and _sheet_year(sheet[1]) is not None),
+                    key=lambda sheet: _sheet_year(sheet[1]) or 0)
+    chosen = [best]
+    if len(yearly) > 1 and not any(_column_of(display(cell), columns) == "year"
+                                   for _, cells in best[2][:HEADER_SEARCH] for cell in cells):
+        chosen = yearly
+    blocks: list[tuple[str | None, list[tuple[int, list[object]]]]] = []
+    issues: list[Issue] = []
+    for _score, title, records in chosen:
+        found, issues = _from_header(records, file, title, columns, issues)
+        if found is not None:
+            blocks.append((title, found))
+    return blocks, issues
 
 
 def _positions(header: list[object], row: int, file: str, sheet: str | None, label: NetworkLabel,
-               columns: Mapping[str, str]) -> tuple[dict[str, int], list[Issue]]:
-    """Which position holds which column; a column named twice, or missing, is an error."""
+               columns: Mapping[str, str], year: int | None = None) -> tuple[dict[str, int], list[Issue]]:
+    """Which position holds which column; a column named twice, or missing, is an error (the year
+    may be the sheet's instead)."""
     issues: list[Issue] = []
     positions: dict[str, int] = {}
     explicit = {_folded(h): column for column, h in columns.items()}
@@ -376,13 +410,51 @@ def _positions(header: list[object], row: int, file: str, sheet: str | None, lab
                                  "meaning": PALMARES_COLUMNS[column].french}))
             continue
         positions[column] = position
+    for column, position in _by_keyword(names, positions).items():
+        positions[column] = position
     required = list(REQUIRED) + (["level"] if label.level_max else [])
+    if year is not None:
+        required.remove("year")
     for column in required:
         if column not in positions and column not in columns:
             issues.append(Issue("error", "palmares_column_missing", file, sheet, row, PALMARES_COLUMNS[column].french,
                                 PALMARES_COLUMNS[column].french,
                                 {"spellings": ", ".join(PALMARES_COLUMNS[column].spellings[:4])}))
     return positions, issues
+
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "insee_code": ("insee", "cog"),
+    "postcode": ("postal", "cp"),
+    "department": ("departement", "dep", "dept", "dpt"),
+    "level": ("fleurs", "fleur", "niveau", "level", "etoiles", "arobases"),
+    "year": ("annee", "year", "millesime"),
+    "commune": ("commune", "ville", "town", "municipality"),
+}
+"""Words that give a header's meaning when its whole name is not one of the usual ones
+(``Code INSEE de la commune``), in the order they are looked for: a header is taken only when
+it is the one header holding the word."""
+
+
+def _column_of(header: str, columns: Mapping[str, str]) -> str | None:
+    folded = _folded(header)
+    explicit = {_folded(h): column for column, h in columns.items()}
+    return explicit.get(folded) or _SPELLINGS.get(folded)
+
+
+def _by_keyword(names: list[str], positions: dict[str, int]) -> dict[str, int]:
+    """The columns not found by their name, found by a word of their header (only when one header has it)."""
+    found: dict[str, int] = {}
+    taken = set(positions.values())
+    for column, words in KEYWORDS.items():
+        if column in positions:
+            continue
+        holders = [i for i, name in enumerate(names)
+                   if i not in taken and set(name.split()) & set(words)]
+        if len(holders) == 1:
+            found[column] = holders[0]
+            taken.add(holders[0])
+    return found
 
 
 _LEVEL = re.compile(r"(\d+)\s*(?:fleurs?|etoiles?|@|arobases?)?")
@@ -435,13 +507,13 @@ def _department(raw: object) -> str:
 
 
 def _read_rows(records: list[tuple[int, list[object]]], positions: dict[str, int], file: str, sheet: str | None,
-               label: NetworkLabel) -> tuple[list[PalmaresRow], list[Issue]]:
+               label: NetworkLabel, year: int | None = None) -> tuple[list[PalmaresRow], list[Issue]]:
     rows: list[PalmaresRow] = []
     issues: list[Issue] = []
     parsers = {"year": parse_year, "insee_code": _insee, "postcode": _postcode, "department": _department,
                "level": lambda raw: _level(raw, label), "commune": parse_text}
     for number, cells in records:
-        values: dict[str, object] = {}
+        values: dict[str, object] = {} if year is None else {"year": year}
         failed = False
         for column, position in positions.items():
             raw = cells[position] if position < len(cells) else ""
@@ -479,11 +551,11 @@ def _read_rows(records: list[tuple[int, list[object]]], positions: dict[str, int
         commune = str(values["commune"])
         rows.append(PalmaresRow(number, int(values["year"]), commune, commune_key(commune),  # type: ignore[call-overload]
                                 insee, postcode, str(named or derived or "") or None,
-                                values.get("level")))  # type: ignore[arg-type]
+                                values.get("level"), sheet))  # type: ignore[arg-type]
     return rows, issues
 
 
-def _cross_checks(rows: list[PalmaresRow], file: str, sheet: str | None) -> list[Issue]:
+def _cross_checks(rows: list[PalmaresRow], file: str) -> list[Issue]:
     """A commune listed twice in one year's list."""
     issues = []
     seen: dict[tuple, PalmaresRow] = {}
@@ -493,7 +565,7 @@ def _cross_checks(rows: list[PalmaresRow], file: str, sheet: str | None) -> list
         for key in keys:
             first = seen.get(key)
             if first is not None:
-                issues.append(Issue("error", "palmares_duplicate", file, sheet, row.row,
+                issues.append(Issue("error", "palmares_duplicate", file, row.sheet, row.row,
                                     PALMARES_COLUMNS["commune"].french, row.commune,
                                     {"year": row.year, "first_row": first.row}))
                 break
@@ -585,7 +657,7 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
     """The communes of ``table``, each matched to its folder under ``root`` (or a new one), and the
     rows that match ambiguously (two communes, two folders)."""
     issues: list[Issue] = []
-    file, sheet, column = table.file, table.sheet, PALMARES_COLUMNS["commune"].french
+    file, column = table.file, PALMARES_COLUMNS["commune"].french
     parent = list(range(len(table.rows)))
 
     def find(i: int) -> int:
@@ -623,7 +695,7 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
         places = {table.rows[g].department or "" for g in groups}
         places |= {town.department or "" for town in towns if town.town and commune_key(town.town.name) == row.key}
         if len(places) > 1:
-            issues.append(Issue("error", "palmares_ambiguous_commune", file, sheet, row.row, column, row.commune,
+            issues.append(Issue("error", "palmares_ambiguous_commune", file, row.sheet, row.row, column, row.commune,
                                 {"candidates": ", ".join(f"{row.commune} ({p or '?'})" for p in sorted(places))}))
             left_out.add(i)
         elif groups:
@@ -647,13 +719,13 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
         twice = [(a, b) for a, b in zip(members, members[1:], strict=False) if a.year == b.year]
         if twice:
             first, again = twice[0]
-            issues.append(Issue("error", "palmares_duplicate", file, sheet, again.row, column, again.commune,
+            issues.append(Issue("error", "palmares_duplicate", file, again.sheet, again.row, column, again.commune,
                                 {"year": again.year, "first_row": first.row}))
             continue
         name = commune_name([r.commune for r in members])
         codes = sorted({r.insee for r in members if r.insee})
         if len(codes) > 1:
-            issues.append(Issue("error", "palmares_insee_conflict", file, sheet, latest.row,
+            issues.append(Issue("error", "palmares_insee_conflict", file, latest.sheet, latest.row,
                                 PALMARES_COLUMNS["insee_code"].french, latest.insee,
                                 {"codes": ", ".join(codes), "commune": latest.commune}))
             continue
@@ -662,14 +734,16 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
         postcode = next((r.postcode for r in reversed(members) if r.postcode), "")
         matches = _matching(towns, latest.key, department, insee)
         if len(matches) > 1:
-            issues.append(Issue("error", "palmares_ambiguous_folder", file, sheet, latest.row, column, latest.commune,
+            issues.append(Issue("error", "palmares_ambiguous_folder", file, latest.sheet, latest.row, column,
+                                latest.commune,
                                 {"folders": ", ".join(t.folder.name for t in matches)}))
             continue
         existing = matches[0] if matches else None
         if existing is not None:
             folder = existing.folder
             if folder in claimed:
-                issues.append(Issue("error", "palmares_folder_twice", file, sheet, latest.row, column, latest.commune,
+                issues.append(Issue("error", "palmares_folder_twice", file, latest.sheet, latest.row, column,
+                                    latest.commune,
                                     {"folder": folder.name, "first_row": claimed[folder].row}))
                 continue
             claimed[folder] = latest

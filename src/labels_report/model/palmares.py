@@ -136,7 +136,7 @@ def plan_import(table: PalmaresTable, communes: Sequence[Commune], towns: Sequen
                                       identity={k: v for k, v in identity.items() if v}))
             continue
         if town.data is None:
-            issues.append(Issue("error", "palmares_town_invalid", table.file, table.sheet, commune.rows[-1].row,
+            issues.append(Issue("error", "palmares_town_invalid", table.file, commune.rows[-1].sheet, commune.rows[-1].row,
                                 PALMARES_COLUMNS["commune"].french, commune.name,
                                 {"folder": town.folder.name, "errors": town.errors}))
             continue

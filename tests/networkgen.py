@@ -101,6 +101,67 @@ class Network:
         book.save(path)
         return path
 
+    def write_yearly(self, folder: Path) -> list[Path]:
+        """One file per year, oldest first, each as a region has published its list that year (the
+        formats go round when there are more than five years):
+
+        1. French Excel CSV, no year column (the file's name gives it), name and département only;
+        2. UTF-8 CSV with a year column, name and département (``Dép.``) only;
+        3. a workbook, a title above the header, no year column, the name and the postcode only (a
+           number: the leading zero lost), the level as ``1ère fleur``, ``2e fleur``;
+        4. French Excel CSV whose ``Code commune`` column holds the postcode, not the INSEE code;
+        5. French Excel CSV with the INSEE code (typed as a number: ``2691`` for ``02691``), the
+           postcode and sometimes the département.
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for number, year in enumerate(self.years):
+            rows = [(truth, shown) for truth, shown in zip(self.rows, self.written) if truth["year"] == year]
+            kind = number % 5
+            if kind == 2:
+                paths.append(self._yearly_xlsx(folder / f"palmares-{year}.xlsx", rows))
+                continue
+            if kind == 0:
+                header = ["Commune", "Département", "Nombre de fleurs"]
+                body = [[shown["name"], shown["department"] or truth["department"], truth["level"]]
+                        for truth, shown in rows]
+            elif kind == 1:
+                header = ["Année", "Commune", "Dép.", "Fleurs"]
+                body = [[year, shown["name"], shown["department"] or DEPARTMENT_NAMES[truth["department"]],
+                         truth["level"]] for truth, shown in rows]
+            elif kind == 3:
+                header = ["Année", "Code commune", "Commune", "Département", "Fleurs"]
+                body = [[year, truth["postcode"], shown["name"], shown["department"], truth["level"]]
+                        for truth, shown in rows]
+            else:
+                header = ["Année", "Code INSEE", "Commune", "Code postal", "Département", "Fleurs"]
+                body = [[year, truth["insee"].lstrip("0"), shown["name"], truth["postcode"], shown["department"],
+                         truth["level"]] for truth, shown in rows]
+            utf8 = kind == 1
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter="," if utf8 else ";", lineterminator="\n" if utf8 else "\r\n")
+            writer.writerow(header)
+            writer.writerows(body)
+            path = folder / f"palmares-{year}.csv"
+            path.write_bytes(buffer.getvalue().encode("utf-8" if utf8 else "cp1252"))
+            paths.append(path)
+        return paths
+
+    @staticmethod
+    def _yearly_xlsx(path: Path, rows: list[tuple[dict, dict]]) -> Path:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Palmarès"
+        sheet.append(["Palmarès régional des villes et villages fleuris"])
+        sheet.append(["Nom de la commune", "Code postal", "Niveau obtenu"])
+        for truth, shown in rows:
+            level = truth["level"]
+            sheet.append([shown["name"], int(truth["postcode"]), "1ère fleur" if level == 1 else f"{level}e fleur"])
+        book.save(path)
+        return path
+
 
 def generate_network(seed: int = 1, towns: int = 12, years=range(2013, 2017), old_until: int = 2014) -> Network:
     """A network's lists of ``years``: years up to ``old_until`` name towns without INSEE code nor postcode."""

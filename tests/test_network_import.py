@@ -151,7 +151,7 @@ def test_bad_rows_are_all_reported_with_row_column_value_and_nothing_is_written(
     table.write_bytes("Année;Commune;Code INSEE;Code postal;Département;Fleurs\r\n"
                       "2016;Laon;02408;02000;02;5\r\n"            # above the label's maximum
                       "16;Soissons;02722;02200;02;2\r\n"          # a year of two digits
-                      "2016;Chauny;2160;02300;02;1\r\n"           # an INSEE code that lost its 0
+                      "2016;Chauny;0216;02300;02;1\r\n"           # an INSEE code a digit short
                       "2016;Guise;02361;02120;Atlantide;1\r\n"   # no such département
                       "2016;Hirson;02381;02500;60;2\r\n"          # the postcode says 02
                       "2016;Vervins;;;02;3\r\n2016;VERVINS;;;Aisne;3\r\n"  # twice in one year
@@ -161,7 +161,7 @@ def test_bad_rows_are_all_reported_with_row_column_value_and_nothing_is_written(
     found = {(i.code, i.row, i.column, i.value) for i in raised.value.errors}
     assert found == {
         ("level_out_of_range", 2, "niveau", "5"), ("year_invalid", 3, "année", "16"),
-        ("palmares_insee_invalid", 4, "code_insee", "2160"), ("palmares_department_unknown", 5, "département", "Atlantide"),
+        ("palmares_insee_invalid", 4, "code_insee", "0216"), ("palmares_department_unknown", 5, "département", "Atlantide"),
         ("palmares_department_mismatch", 6, "département", "60"), ("palmares_duplicate", 8, "commune", "VERVINS"),
         ("int_invalid", 9, "niveau", "trois")}, found
     assert all(i.file == "palmares.csv" for i in raised.value.errors)
@@ -313,6 +313,9 @@ def test_only_the_towns_of_the_tables_départements_can_be_withdrawn(tmp_path):
     assert {(c.folder.name, e.event) for c in result.changes for e in c.events} == {
         ("laon", "withdrawn"), ("soissons", "awarded")}
     assert levels_on(data, 2016) == {("chantilly", "60"): 3, ("paris", "75"): 1, ("soissons", "02"): 1}
+    # the towns it leaves as they are, it says
+    [warning] = [w for w in result.warnings if w.code == "palmares_outside_scope"]
+    assert (warning.value, warning.params["count"]) == ("Chantilly, Paris", 2)
 
 
 def test_headers_named_otherwise_are_found_by_a_word_and_a_sheet_per_year_gives_the_year(tmp_path):
@@ -323,7 +326,7 @@ def test_headers_named_otherwise_are_found_by_a_word_and_a_sheet_per_year_gives_
                      "Hauts-de-France;Laon;02408;Aisne;2\n", "utf-8")
     with pytest.raises(DataError) as raised:  # no year anywhere: said, with the way to give it
         import_palmares(table, LABEL, tmp_path / "data")
-    assert [(i.code, i.value) for i in raised.value.errors] == [("palmares_column_missing", "année")]
+    assert [(i.code, i.value) for i in raised.value.errors] == [("palmares_year_missing", "année")]
     book = Workbook()
     book.remove(book.active)
     book.create_sheet("Notes").append(["Palmarès transmis par la région"])
@@ -344,3 +347,90 @@ def test_headers_named_otherwise_are_found_by_a_word_and_a_sheet_per_year_gives_
     with pytest.raises(DataError) as raised:
         import_palmares(tmp_path / "p.xlsx", LABEL, tmp_path / "data")
     assert [(i.sheet, i.row, i.column, i.value) for i in raised.value.errors] == [("Palmarès 2016", 3, "niveau", "9")]
+
+
+def test_a_regions_lists_of_five_years_each_in_its_own_format_import_together(tmp_path):
+    """As a region publishes them: name and département only in the older years (no year column:
+    the file's name gives it), then name and postcode in a workbook with levels written ``1ère
+    fleur``, then the postcode in the INSEE code column, then INSEE codes that lost their leading
+    zero. Imported together, they are one table: a département whose only town leaves the list of
+    a later year is still covered."""
+    network = generate_network(seed=19, towns=12, years=range(2012, 2017), old_until=2013)
+    files = network.write_yearly(tmp_path / "listes")
+    assert [f.name for f in files] == ["palmares-2012.csv", "palmares-2013.csv", "palmares-2014.xlsx",
+                                       "palmares-2015.csv", "palmares-2016.csv"]
+    montreuil_93 = {row["year"] for row in network.rows if row["insee"] == "93048"}
+    assert 2015 in montreuil_93 and 2016 not in montreuil_93  # the Seine-Saint-Denis's one town leaves in 2016
+    data = tmp_path / "data"
+    result = import_palmares(files, LABEL, data)
+    assert result.years == (2012, 2013, 2014, 2015, 2016)
+    towns = {row["insee"] for row in network.rows}
+    folders = [p for p in data.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert result.created == len(folders) == len(towns) == result.communes
+    replayed = levels_by_year(data, network.years)
+    for year in network.years:
+        assert replayed[year] == network.levels(year), year
+    # the INSEE code is known of the towns of the latest list (given there without its leading zero)
+    latest = {row["insee"] for row in network.rows if row["year"] == 2016}
+    assert {load_dataset(f).town.insee_code for f in folders} - {""} == latest
+    assert "02691" in latest
+    # the postcodes of the 2015 list's code column are said to be postcodes
+    [moved] = [w for w in result.warnings if w.code == "palmares_insee_is_postcode"]
+    assert (moved.file, moved.params["year"]) == ("palmares-2015.csv", 2015)
+    assert moved.params["count"] == sum(1 for row in network.rows if row["year"] == 2015)
+    # the two Montreuil are kept apart by their postcode in 2014, their département before
+    montreuils = sorted(load_dataset(f).town.department for f in folders if f.name.startswith("montreuil"))
+    assert montreuils == ["Pas-de-Calais (62)", "Seine-Saint-Denis (93)"]
+    # again, in any order of the files: nothing to do
+    before = snapshot(data)
+    again = import_palmares(list(reversed(files)), LABEL, data)
+    assert again.changes == () and snapshot(data) == before
+
+
+def test_codes_a_spreadsheet_wrote_as_numbers_get_their_leading_zero_back(tmp_path):
+    table = tmp_path / "palmares-2016.csv"
+    table.write_bytes("Commune;Code INSEE;Code postal;Fleurs\r\nChauny;2173;2300;2\r\nLaon;02408;02000;3\r\n"
+                      .encode("cp1252"))
+    result = import_palmares(table, LABEL, tmp_path / "data")
+    assert result.years == (2016,) and not result.warnings
+    towns = {load_dataset(p).town.name: load_dataset(p).town for p in (tmp_path / "data").iterdir()
+             if p.is_dir() and not p.name.startswith(".")}
+    assert (towns["Chauny"].insee_code, towns["Chauny"].postcode, towns["Chauny"].department) == \
+        ("02173", "02300", "Aisne (02)")
+
+
+def test_a_code_column_that_repeats_the_postcode_is_read_as_the_postcode(tmp_path):
+    data = tmp_path / "data"
+    init_town("Laon", data / "laon", {"department": "Aisne (02)", "insee_code": "02408"})
+    table = tmp_path / "p.csv"
+    # one row: too few to judge the column, but its code is its postcode
+    table.write_text("année,commune,code commune,code postal,fleurs\n2016,Laon,02000,02000,2\n", "utf-8")
+    result = import_palmares(table, LABEL, data)
+    assert [c.folder.name for c in result.changes] == ["laon"] and result.created == 0
+    assert [(w.code, w.row, w.value) for w in result.warnings] == [("palmares_insee_is_postcode", 2, "02000")]
+    assert levels_on(data, 2016) == {("laon", "02"): 2}
+
+
+def test_a_commune_in_two_files_of_the_same_year_is_an_error_naming_both(tmp_path):
+    first = tmp_path / "aisne-2016.csv"
+    first.write_text("commune,dép,fleurs\nLaon,02,2\nChauny,02,1\n", "utf-8")
+    second = tmp_path / "oise-2016.csv"
+    second.write_text("commune,dép,fleurs\nChantilly,60,3\nLAON,Aisne,3\n", "utf-8")
+    with pytest.raises(DataError) as raised:
+        import_palmares([first, second], LABEL, tmp_path / "data")
+    [error] = raised.value.errors
+    assert (error.code, error.file, error.row, error.value) == ("palmares_duplicate", "oise-2016.csv", 3, "LAON")
+    assert error.params["first_row"] == "2 (aisne-2016.csv)"
+    assert not (tmp_path / "data").exists()
+    # a département's list each: one table, nobody withdrawn
+    second.write_text("commune,dép,fleurs\nChantilly,60,3\n", "utf-8")
+    result = import_palmares([first, second], LABEL, tmp_path / "data")
+    assert result.created == 3 and result.events() == {"awarded": 3}
+
+
+def test_levels_are_read_as_lists_write_them():
+    from labels_report.data.palmares import _level
+
+    label = NETWORK_LABELS[LABEL]
+    assert [_level(text, label) for text in ("3", "3 fleurs", "1ère fleur", "1re Fleur", "2e fleur", "4ème fleur",
+                                             "2 FLEURS")] == [3, 3, 1, 1, 2, 4, 2]

@@ -113,8 +113,8 @@ def _parser() -> argparse.ArgumentParser:
                     "(awarded, level_changed, withdrawn) to the others. Importing the same table again "
                     "changes nothing; any error is reported with its row and column, and nothing is written.")
     palmares.add_argument("files", nargs="+", metavar="FILE",
-                          help="the network's table (.csv or .xlsx); several are imported one after the other "
-                               "(e.g. one list per year, oldest first)")
+                          help="the network's table (.csv or .xlsx); several are imported together, as one table "
+                               "(e.g. one list per year, palmares-2015.csv palmares-2016.csv)")
     palmares.add_argument("--label", required=True,
                           help="the label the table lists (villes-villages-fleuris, ville-amie-des-enfants, ...)")
     palmares.add_argument("--into", default="data", metavar="DIR",
@@ -278,28 +278,24 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from labels_report.model.palmares import import_palmares
 
     cat = catalogue(args.messages)
-    last = None
-    for file in args.files:
-        try:
-            result = import_palmares(file, args.label, args.into, args.columns)
-        except DataError as error:
-            _print_issues(error.issues, args.messages)
-            print(cat.text("import.nothing_written_from", file=Path(file).name), file=sys.stderr)
-            return EXIT_BAD_INPUT
-        if result.warnings:
-            _print_issues(result.warnings, args.messages)
-        years = ", ".join(str(year) for year in result.years)
-        print(cat.text("import.done", file=result.file, communes=result.communes, years=years))
-        events = result.events()
-        if not result.changes:
-            print(cat.text("import.nothing"))
-            continue
-        kinds = ", ".join(cat.plural(f"import.event.{kind}", count) for kind, count in sorted(events.items()))
-        print(f"{cat.plural('import.created', result.created)}, {cat.plural('import.updated', result.updated)}, "
-              f"{cat.plural('import.events', sum(events.values()))} ({kinds}).")
-        last = result
-    if last is not None:
-        print(cat.text("import.next", folder=args.into, year=last.years[-1]))
+    try:
+        result = import_palmares(args.files, args.label, args.into, args.columns)
+    except DataError as error:
+        _print_issues(error.issues, args.messages)
+        print(cat.text("import.nothing_written_from", file=", ".join(Path(f).name for f in args.files)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if result.warnings:
+        _print_issues(result.warnings, args.messages)
+    years = ", ".join(str(year) for year in result.years)
+    print(cat.text("import.done", file=result.file, communes=result.communes, years=years))
+    events = result.events()
+    if not result.changes:
+        print(cat.text("import.nothing"))
+        return EXIT_OK
+    kinds = ", ".join(cat.plural(f"import.event.{kind}", count) for kind, count in sorted(events.items()))
+    print(f"{cat.plural('import.created', result.created)}, {cat.plural('import.updated', result.updated)}, "
+          f"{cat.plural('import.events', sum(events.values()))} ({kinds}).")
+    print(cat.text("import.next", folder=args.into, year=result.years[-1]))
     return EXIT_OK
 
 

@@ -201,6 +201,8 @@ class PalmaresRow:
     level: int | None = None
     sheet: str | None = None
     """The workbook's sheet the row is on (a workbook may hold a sheet per year)."""
+    file: str = ""
+    """The file the row is in (several tables may be imported together)."""
 
 
 @dataclass(frozen=True)
@@ -223,11 +225,32 @@ class PalmaresTable:
         return {row.department for row in self.rows if row.department}
 
 
-def read_palmares(path: Path | str, label: NetworkLabel, columns: Mapping[str, str] | None = None
-                  ) -> tuple[PalmaresTable | None, list[Issue]]:
-    """The table in ``path`` (CSV or .xlsx) and every problem found in it, errors first.
-    ``columns``: explicit column -> header mapping (:func:`parse_column_map`)."""
-    path = Path(path)
+def read_palmares(path: Path | str | Sequence[Path | str], label: NetworkLabel,
+                  columns: Mapping[str, str] | None = None) -> tuple[PalmaresTable | None, list[Issue]]:
+    """The table in ``path`` (CSV or .xlsx), or the tables of several files read as one (the lists
+    of several years, or of several départements: a commune listed twice in a year is an error
+    wherever its rows are), and every problem found, errors first. ``columns``: explicit column ->
+    header mapping (:func:`parse_column_map`)."""
+    paths = [path] if isinstance(path, (str, Path)) else list(path)
+    tables: list[PalmaresTable] = []
+    issues: list[Issue] = []
+    for one in paths:
+        table, found = _read_one(Path(one), label, columns)
+        issues += found
+        if table is not None:
+            tables.append(table)
+    if len(tables) < len(paths) or not tables:
+        return None, sorted(issues, key=Issue.sort_key)
+    rows = [row for table in tables for row in table.rows]
+    issues += _cross_checks(rows)
+    merged = PalmaresTable(", ".join(t.file for t in tables), tables[0].sheet if len(tables) == 1 else None, label,
+                           tuple(rows), {k: v for t in reversed(tables) for k, v in t.columns.items()})
+    return merged, sorted(issues, key=Issue.sort_key)
+
+
+def _read_one(path: Path, label: NetworkLabel, columns: Mapping[str, str] | None
+              ) -> tuple[PalmaresTable | None, list[Issue]]:
+    """One file's table, its rows read and checked one by one."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -254,7 +277,8 @@ def read_palmares(path: Path | str, label: NetworkLabel, columns: Mapping[str, s
     refused = False
     for sheet, records in blocks:
         header_row, header = records[0]
-        year = _sheet_year(sheet) if len(blocks) > 1 else None
+        # a table with no year column: the year its sheet's name, or its file's, gives
+        year = _sheet_year(sheet) if len(blocks) > 1 else (_sheet_year(sheet) or _sheet_year(path.stem))
         positions, header_issues = _positions(header, header_row, name, sheet, label, columns or {}, year)
         issues += header_issues
         if any(i.severity == "error" for i in header_issues):
@@ -265,15 +289,13 @@ def read_palmares(path: Path | str, label: NetworkLabel, columns: Mapping[str, s
         issues += row_issues
         used.update({column: display(header[position]) for column, position in positions.items()})
     if refused:
-        return None, sorted(issues, key=Issue.sort_key)
-    issues += _cross_checks(rows, name)
-    table = PalmaresTable(name, blocks[0][0], label, tuple(rows), used)
-    return table, sorted(issues, key=Issue.sort_key)
+        return None, issues
+    return PalmaresTable(name, blocks[0][0], label, tuple(rows), used), issues
 
 
 def _sheet_year(sheet: str | None) -> int | None:
-    """The year a sheet's name is (``2016``, ``Palmarès 2016``), if it is one."""
-    found = re.findall(r"(?<!\d)(\d{4})(?!\d)", sheet or "")
+    """The year a sheet's or a file's name is (``2016``, ``Palmarès 2016``, ``palmares-2016``), if it names one."""
+    found = re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", sheet or "")
     return int(found[0]) if len(found) == 1 else None
 
 
@@ -417,7 +439,8 @@ def _positions(header: list[object], row: int, file: str, sheet: str | None, lab
         required.remove("year")
     for column in required:
         if column not in positions and column not in columns:
-            issues.append(Issue("error", "palmares_column_missing", file, sheet, row, PALMARES_COLUMNS[column].french,
+            code = "palmares_year_missing" if column == "year" else "palmares_column_missing"
+            issues.append(Issue("error", code, file, sheet, row, PALMARES_COLUMNS[column].french,
                                 PALMARES_COLUMNS[column].french,
                                 {"spellings": ", ".join(PALMARES_COLUMNS[column].spellings[:4])}))
     return positions, issues
@@ -457,7 +480,8 @@ def _by_keyword(names: list[str], positions: dict[str, int]) -> dict[str, int]:
     return found
 
 
-_LEVEL = re.compile(r"(\d+)\s*(?:fleurs?|etoiles?|@|arobases?)?")
+_LEVEL = re.compile(r"(\d+)\s*(?:er|re|ere|e|eme|nde?)?\s*(?:fleurs?|etoiles?|@|arobases?)?")
+"""``3``, ``3 fleurs``, ``1ère fleur``, ``2e fleur`` (accents folded first)."""
 
 
 def _level(raw: object, label: NetworkLabel) -> int:
@@ -476,11 +500,17 @@ def _level(raw: object, label: NetworkLabel) -> int:
     return level
 
 
+def _lost_zero(text: str) -> str:
+    """``2722`` -> ``02722``: a code of the départements 01 to 09 whose leading zero a spreadsheet dropped
+    (a number cell, saved as CSV), as the number cells of a workbook are read."""
+    return "0" + text if re.fullmatch(r"[1-9]\d{3}", text) else text
+
+
 def _insee(raw: object) -> str:
     if isinstance(raw, XlCell) and isinstance(raw.value, (int, float)) and not isinstance(raw.value, bool):
         text = f"{int(raw.value):05d}"  # Excel drops the leading zero of 02722
     else:
-        text = parse_text(raw).upper().replace(" ", "")
+        text = _lost_zero(parse_text(raw).upper().replace(" ", "").replace("\u00a0", ""))
     if not re.fullmatch(r"\d{5}|2[AB]\d{3}", text):
         raise CellError("palmares_insee_invalid")
     return text
@@ -490,10 +520,45 @@ def _postcode(raw: object) -> str:
     if isinstance(raw, XlCell) and isinstance(raw.value, (int, float)) and not isinstance(raw.value, bool):
         text = f"{int(raw.value):05d}"
     else:
-        text = parse_text(raw).replace(" ", "").replace("\u00a0", "")
+        text = _lost_zero(parse_text(raw).replace(" ", "").replace("\u00a0", ""))
     if not re.fullmatch(r"\d{5}", text):
         raise CellError("palmares_postcode_invalid")
     return text
+
+
+POSTCODE_SAMPLE = 5
+"""How many codes of one year's list it takes to tell a column of postcodes from one of INSEE codes."""
+POSTCODE_SHARE = 0.8
+"""The share of codes ending in 0 above which they are postcodes: a postcode names a post office
+(``02100``, ``60730``), nearly always a multiple of ten; an INSEE code numbers a commune in its
+département (``02691``), one in ten of them ending in 0."""
+
+
+def _postcodes_as_insee(found: list[dict[str, object]], file: str, sheet: str | None, header: str
+                        ) -> list[Issue]:
+    """Lists that give the postcode in their INSEE code column (``Code commune`` = ``02100``): in the rows
+    of a year, a code equal to the row's postcode, or codes that are nearly all multiples of ten (at
+    least :data:`POSTCODE_SAMPLE` of them), are read as postcodes, and the commune is matched by its
+    name and postcode. ``found``: each row's values, changed in place; a warning per year."""
+    issues: list[Issue] = []
+    years: dict[object, list[dict[str, object]]] = {}
+    for values in found:
+        if values.get("insee_code"):
+            years.setdefault(values["year"], []).append(values)
+    for year, rows in sorted(years.items(), key=lambda item: str(item[0])):
+        codes = [str(v["insee_code"]) for v in rows]
+        column = (len(codes) >= POSTCODE_SAMPLE
+                  and sum(code.endswith("0") for code in codes) >= POSTCODE_SHARE * len(codes))
+        moved = [v for v in rows if column or v["insee_code"] == v.get("postcode")]
+        for values in moved:
+            if not values.get("postcode"):
+                values["postcode"], values["_moved"] = values["insee_code"], True
+            values["insee_code"] = ""
+        if moved:
+            first = moved[0]
+            issues.append(Issue("warning", "palmares_insee_is_postcode", file, sheet, int(first["_row"]),
+                                header, str(first["postcode"]), {"year": year, "count": len(moved)}))
+    return issues
 
 
 def _department(raw: object) -> str:
@@ -512,6 +577,7 @@ def _read_rows(records: list[tuple[int, list[object]]], positions: dict[str, int
     issues: list[Issue] = []
     parsers = {"year": parse_year, "insee_code": _insee, "postcode": _postcode, "department": _department,
                "level": lambda raw: _level(raw, label), "commune": parse_text}
+    found: list[dict[str, object]] = []
     for number, cells in records:
         values: dict[str, object] = {} if year is None else {"year": year}
         failed = False
@@ -539,11 +605,18 @@ def _read_rows(records: list[tuple[int, list[object]]], positions: dict[str, int
                 failed = True
         if failed:
             continue
+        values["_row"], values["_cells"] = number, cells
+        found.append(values)
+    if "insee_code" in positions:
+        issues += _postcodes_as_insee(found, file, sheet, PALMARES_COLUMNS["insee_code"].french)
+    for values in found:
+        number, cells = values["_row"], values["_cells"]
         insee, postcode = str(values.get("insee_code", "")), str(values.get("postcode", ""))
         named = values.get("department")
         derived = department_of_postcode(postcode) or department_of_insee(insee)
         if named and derived and named != derived:
-            source = PALMARES_COLUMNS["postcode" if department_of_postcode(postcode) else "insee_code"].french
+            said = "postcode" if department_of_postcode(postcode) and not values.get("_moved") else "insee_code"
+            source = PALMARES_COLUMNS[said].french
             issues.append(Issue("error", "palmares_department_mismatch", file, sheet, number,
                                 PALMARES_COLUMNS["department"].french, display(cells[positions["department"]]),
                                 {"code": derived, "source": source}))
@@ -551,11 +624,11 @@ def _read_rows(records: list[tuple[int, list[object]]], positions: dict[str, int
         commune = str(values["commune"])
         rows.append(PalmaresRow(number, int(values["year"]), commune, commune_key(commune),  # type: ignore[call-overload]
                                 insee, postcode, str(named or derived or "") or None,
-                                values.get("level"), sheet))  # type: ignore[arg-type]
+                                values.get("level"), sheet, file))  # type: ignore[arg-type]
     return rows, issues
 
 
-def _cross_checks(rows: list[PalmaresRow], file: str) -> list[Issue]:
+def _cross_checks(rows: list[PalmaresRow]) -> list[Issue]:
     """A commune listed twice in one year's list."""
     issues = []
     seen: dict[tuple, PalmaresRow] = {}
@@ -565,9 +638,9 @@ def _cross_checks(rows: list[PalmaresRow], file: str) -> list[Issue]:
         for key in keys:
             first = seen.get(key)
             if first is not None:
-                issues.append(Issue("error", "palmares_duplicate", file, row.sheet, row.row,
+                issues.append(Issue("error", "palmares_duplicate", row.file, row.sheet, row.row,
                                     PALMARES_COLUMNS["commune"].french, row.commune,
-                                    {"year": row.year, "first_row": first.row}))
+                                    {"year": row.year, "first_row": _where(first, row)}))
                 break
             seen[key] = row
     return issues
@@ -657,7 +730,7 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
     """The communes of ``table``, each matched to its folder under ``root`` (or a new one), and the
     rows that match ambiguously (two communes, two folders)."""
     issues: list[Issue] = []
-    file, column = table.file, PALMARES_COLUMNS["commune"].french
+    column = PALMARES_COLUMNS["commune"].french
     parent = list(range(len(table.rows)))
 
     def find(i: int) -> int:
@@ -695,7 +768,7 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
         places = {table.rows[g].department or "" for g in groups}
         places |= {town.department or "" for town in towns if town.town and commune_key(town.town.name) == row.key}
         if len(places) > 1:
-            issues.append(Issue("error", "palmares_ambiguous_commune", file, row.sheet, row.row, column, row.commune,
+            issues.append(Issue("error", "palmares_ambiguous_commune", row.file, row.sheet, row.row, column, row.commune,
                                 {"candidates": ", ".join(f"{row.commune} ({p or '?'})" for p in sorted(places))}))
             left_out.add(i)
         elif groups:
@@ -719,13 +792,13 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
         twice = [(a, b) for a, b in zip(members, members[1:], strict=False) if a.year == b.year]
         if twice:
             first, again = twice[0]
-            issues.append(Issue("error", "palmares_duplicate", file, again.sheet, again.row, column, again.commune,
-                                {"year": again.year, "first_row": first.row}))
+            issues.append(Issue("error", "palmares_duplicate", again.file, again.sheet, again.row, column, again.commune,
+                                {"year": again.year, "first_row": _where(first, again)}))
             continue
         name = commune_name([r.commune for r in members])
         codes = sorted({r.insee for r in members if r.insee})
         if len(codes) > 1:
-            issues.append(Issue("error", "palmares_insee_conflict", file, latest.sheet, latest.row,
+            issues.append(Issue("error", "palmares_insee_conflict", latest.file, latest.sheet, latest.row,
                                 PALMARES_COLUMNS["insee_code"].french, latest.insee,
                                 {"codes": ", ".join(codes), "commune": latest.commune}))
             continue
@@ -734,7 +807,7 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
         postcode = next((r.postcode for r in reversed(members) if r.postcode), "")
         matches = _matching(towns, latest.key, department, insee)
         if len(matches) > 1:
-            issues.append(Issue("error", "palmares_ambiguous_folder", file, latest.sheet, latest.row, column,
+            issues.append(Issue("error", "palmares_ambiguous_folder", latest.file, latest.sheet, latest.row, column,
                                 latest.commune,
                                 {"folders": ", ".join(t.folder.name for t in matches)}))
             continue
@@ -742,9 +815,9 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
         if existing is not None:
             folder = existing.folder
             if folder in claimed:
-                issues.append(Issue("error", "palmares_folder_twice", file, latest.sheet, latest.row, column,
+                issues.append(Issue("error", "palmares_folder_twice", latest.file, latest.sheet, latest.row, column,
                                     latest.commune,
-                                    {"folder": folder.name, "first_row": claimed[folder].row}))
+                                    {"folder": folder.name, "first_row": _where(claimed[folder], latest)}))
                 continue
             claimed[folder] = latest
         else:
@@ -753,6 +826,13 @@ def group_communes(table: PalmaresTable, towns: Sequence[TownFolder], root: Path
         communes.append(Commune(name, latest.key, department, insee, postcode, tuple(members), folder,
                                 existing))
     return communes, issues
+
+
+def _where(first: PalmaresRow, other: PalmaresRow) -> str:
+    """Where ``first`` is, said from ``other``: its row, with its file (and sheet) when they differ."""
+    if (first.file, first.sheet) == (other.file, other.sheet):
+        return str(first.row)
+    return f"{first.row} ({', '.join(part for part in (first.file, first.sheet) if part)})"
 
 
 def _matching(towns: Sequence[TownFolder], key: str, department: str | None, insee: str) -> list[TownFolder]:

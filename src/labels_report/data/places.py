@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from labels_report.core.text import normalise_word
+from labels_report.core.text import fold, normalise_word
 
 DEPARTMENTS: dict[str, str] = {
     "01": "Ain", "02": "Aisne", "03": "Allier", "04": "Alpes-de-Haute-Provence", "05": "Hautes-Alpes",
@@ -54,21 +54,54 @@ _ARTICLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\((?P<article>l'|l’|la|le|les)\
 _SMALL_WORDS = {"de", "des", "du", "la", "le", "les", "sur", "sous", "en", "et", "aux", "au", "lès", "lez"}
 
 
+_SAINT = re.compile(r"\b(st|ste|sts|stes)\b\.?(?=[\s\-])", re.IGNORECASE)
+_SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def _saint(match: re.Match[str]) -> str:
+    word = _SAINTS[match.group(1).lower()]
+    return word.upper() if match.group(1).isupper() and len(match.group(1)) > 1 else word.capitalize()
+
+
 def commune_name(spellings: list[str]) -> str:
-    """The name to write of a commune spelled ``spellings`` (latest last): the latest spelling in
-    upper and lower case (``SAINT-QUENTIN`` only when nothing better is known, then written
-    ``Saint-Quentin``), an article put after the name put back in front (``Fère (La)`` -> ``La Fère``)."""
-    mixed = [name for name in spellings if name != name.upper()]
-    name = (mixed or spellings)[-1].strip()
-    moved = _ARTICLE_AFTER.match(name)
-    if moved:
-        article = moved.group("article")
-        article = article.capitalize() if article[-1] not in "'’" else article[0].upper() + "’"
-        name = f"{article}{'' if article.endswith('’') else ' '}{moved.group('name')}"
+    """The name to write of a commune spelled ``spellings`` over the years (latest last), as the
+    official name is written: the spelling in upper and lower case, with its hyphens and its
+    accents, the latest of the best (``Villers-Cotterêts`` before ``Villers Cotterets`` and
+    ``VILLERS-COTTERÊTS``); ``St``/``Ste`` written out (``Saint-Quentin``: an official name never
+    shortens them); an article put after the name put back in front (``Fère (La)`` -> ``La Fère``);
+    a name known only in capitals written in upper and lower case."""
+    candidates = []
+    for name in spellings:
+        name = name.strip()
+        moved = _ARTICLE_AFTER.match(name)
+        if moved:
+            article = moved.group("article")
+            article = article.capitalize() if article[-1] not in "'’" else article[0].upper() + "’"
+            name = f"{article}{'' if article.endswith('’') else ' '}{moved.group('name')}"
+        candidates.append(_SAINT.sub(_saint, name))
+
+    def quality(item: tuple[int, str]) -> tuple[bool, int, int, int]:
+        number, name = item
+        return (name != name.upper(), name.count("-"), sum(1 for c in name if not c.isascii()), number)
+
+    name = max(enumerate(candidates), key=quality)[1]
+    if name != name.upper():
+        accented = max((c for c in candidates if c != c.upper()), key=lambda c: sum(1 for ch in c if not ch.isascii()))
+        name = _with_accents(name, accented)
     if name == name.upper():
         parts = re.split(r"([\s\-'’]+)", name.lower())
         name = "".join(part if i and part in _SMALL_WORDS else part.capitalize() for i, part in enumerate(parts))
     return name
+
+
+def _with_accents(name: str, accented: str) -> str:
+    """``Villers-Cotterets`` written with the accents of ``Villers Cotterêts``: letter for letter,
+    when both spell the same letters (else ``name`` as it is)."""
+    letters = [c for c in accented if c.isalnum()]
+    if [fold(c) for c in name if c.isalnum()] != [fold(c) for c in letters]:
+        return name
+    given = iter(letters)
+    return "".join((next(given) if c.islower() else next(given).upper()) if c.isalnum() else c for c in name)
 
 
 def commune_key(name: str) -> str:

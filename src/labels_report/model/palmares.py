@@ -83,13 +83,14 @@ class ImportResult:
         return Counter(event.event for change in self.changes for event in change.events)
 
 
-def import_palmares(path: Path | str, label_id: str, into: Path | str,
+def import_palmares(path: Path | str | Sequence[Path | str], label_id: str, into: Path | str,
                     columns: str | Mapping[str, str] | None = None) -> ImportResult:
-    """Import the network's table ``path`` for the label ``label_id`` into the network folder ``into``
-    (one folder per town): create the towns' folders that do not exist, add the dated events
-    the others need. Raises :class:`DataError` with every problem (file, row, column, value)
-    and writes nothing when the table, or what it says against a town's own data, is wrong;
-    raises ``ParameterError`` for an unknown label or column mapping."""
+    """Import the network's table ``path`` (or the tables of several files, read as one: a list per
+    year, or per département) for the label ``label_id`` into the network folder ``into`` (one
+    folder per town): create the towns' folders that do not exist, add the dated events the
+    others need. Raises :class:`DataError` with every problem (file, row, column, value) and
+    writes nothing when a table, or what it says against a town's own data, is wrong; raises
+    ``ParameterError`` for an unknown label or column mapping."""
     label = network_label(label_id)
     mapping = parse_column_map(columns) if isinstance(columns, str) or columns is None else dict(columns)
     table, issues = read_palmares(path, label, mapping)
@@ -126,6 +127,8 @@ def plan_import(table: PalmaresTable, communes: Sequence[Commune], towns: Sequen
     changes: list[TownChange] = []
     issues: list[Issue] = []
     matched = {commune.existing.folder for commune in communes if commune.existing is not None}
+    scope = table.scope()
+    outside: list[str] = []
     for commune in communes:
         town = commune.existing
         if town is None:
@@ -136,7 +139,8 @@ def plan_import(table: PalmaresTable, communes: Sequence[Commune], towns: Sequen
                                       identity={k: v for k, v in identity.items() if v}))
             continue
         if town.data is None:
-            issues.append(Issue("error", "palmares_town_invalid", table.file, commune.rows[-1].sheet, commune.rows[-1].row,
+            issues.append(Issue("error", "palmares_town_invalid", commune.rows[-1].file, commune.rows[-1].sheet,
+                                commune.rows[-1].row,
                                 PALMARES_COLUMNS["commune"].french, commune.name,
                                 {"folder": town.folder.name, "errors": town.errors}))
             continue
@@ -151,12 +155,32 @@ def plan_import(table: PalmaresTable, communes: Sequence[Commune], towns: Sequen
             issues.append(Issue("warning", "palmares_town_unchecked", town.folder.name, value=town.folder.name,
                                 params={"errors": town.errors}))
             continue
-        if label.own_id(town.data) is None:
+        own = label.own_id(town.data)
+        if own is None:
+            continue
+        if town.department not in scope:
+            if _holds(town.data, own, table.years[-1]):
+                outside.append(town.data.town.name)
             continue
         change = _town_change(table, town, None, issues)
         if change is not None:
             changes.append(change)
+    if outside:
+        # left as they are, and said: a list that names no town of a département says nothing of it
+        shown = ", ".join(sorted(outside, key=str.casefold)[:OUTSIDE_SHOWN]) + ("…" if len(outside) > OUTSIDE_SHOWN else "")
+        issues.append(Issue("warning", "palmares_outside_scope", table.file, value=shown,
+                            params={"count": len(outside), "year": table.years[-1]}))
     return changes, issues
+
+
+OUTSIDE_SHOWN = 5
+"""How many of the towns a list does not cover a warning names."""
+
+
+def _holds(data: Dataset, label_id: str, year: int) -> bool:
+    """Whether the town's own events give it the label at the end of ``year``."""
+    history = histories(data.events[data.events["label_id"] == label_id]).get(label_id, ())
+    return status_on(label_id, history, dt.date(year, 12, 31)).held
 
 
 def _town_change(table: PalmaresTable, town: TownFolder, commune: Commune | None,
@@ -210,17 +234,17 @@ def _plan(table: PalmaresTable, label_id: str, history: Sequence[LabelEvent], co
                 continue
             row = next(r for r in commune.rows if r.year == year)  # type: ignore[union-attr]
             if own:
-                issues.append(_conflict(table, own[-1], where, year, row.row, level, label))
+                issues.append(_conflict(row.file, own[-1], where, year, row.row, level, label))
                 break
             event = Event.LEVEL_CHANGED if status.held else Event.AWARDED
-            note = f"{table.file}, ligne {row.row}"
+            note = f"{row.file}, ligne {row.row}"
         else:
             if not status.held or department is None or department not in scope:
                 continue
             if own:
-                issues.append(_conflict(table, own[-1], where, year, None, None, label))
+                issues.append(_conflict(_files_of(table, year), own[-1], where, year, None, None, label))
                 break
-            event, level, note = Event.WITHDRAWN, None, f"absente du palmarès {year} ({table.file})"
+            event, level, note = Event.WITHDRAWN, None, f"absente du palmarès {year} ({_files_of(table, year)})"
         new = NewEvent(label_id, year, str(event), level, reference, note)
         planned.append(new)
         replay = _with(replay, new)
@@ -235,11 +259,16 @@ def _with(events: list[LabelEvent], new: NewEvent) -> list[LabelEvent]:
     return sorted([*events, added], key=lambda e: e.date)
 
 
-def _conflict(table: PalmaresTable, own: LabelEvent, where: str, year: int, row: int | None, level: int | None,
+def _files_of(table: PalmaresTable, year: int) -> str:
+    """The files holding the list of ``year``."""
+    return ", ".join(sorted({row.file for row in table.rows if row.year == year}))
+
+
+def _conflict(file: str, own: LabelEvent, where: str, year: int, row: int | None, level: int | None,
               label: NetworkLabel) -> Issue:
     listed = "absent" if row is None else ("listed" if level is None else "level")
     return Issue("error", f"palmares_conflict_{listed}", where, own.sheet or None, own.row, "event", own.event,
-                 {"year": year, "file": table.file, "row": row or "", "level": level or "",
+                 {"year": year, "file": file, "row": row or "", "level": level or "",
                   "unit": label.level_unit, "own_level": "" if own.level is None else own.level})
 
 

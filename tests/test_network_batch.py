@@ -225,6 +225,16 @@ def test_the_index_is_accessible_searchable_and_sortable_offline(local_batch):
             assert visible()[0] == "Chantilly" and page.get_attribute("#towns thead th:nth-child(3)",
                                                                       "aria-sort") == "descending"
             assert page.get_attribute("#towns thead th:nth-child(1)", "aria-sort") is None
+            def departments() -> list[str]:
+                return page.eval_on_selector_all("#towns tbody tr td:nth-child(2)",
+                                                 "cells => cells.map(c => c.textContent)")
+
+            page.click("#towns thead th:nth-child(2) button")  # by département's code; not known: first
+            assert departments() == ["non renseigné", *["Aisne (02)"] * 3, "Oise (60)", *["Somme (80)"] * 2]
+            assert page.get_attribute("#towns thead th:nth-child(2)", "aria-sort") == "ascending"
+            page.click("#towns thead th:nth-child(2) button")
+            assert departments() == [*["Somme (80)"] * 2, "Oise (60)", *["Aisne (02)"] * 3, "non renseigné"]
+            assert page.get_attribute("#towns thead th:nth-child(2)", "aria-sort") == "descending"
             page.click("#towns thead th:nth-child(1) button")
             assert visible() == sorted(visible(), key=commune_key) != sorted(visible(), key=commune_key, reverse=True)
             assert view.foreign_requests() == []

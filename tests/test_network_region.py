@@ -218,6 +218,14 @@ def test_a_second_run_has_nothing_to_build(local, region):
     assert "12 rapports à construire : 12 à jour, 0 à construire" in again.stderr
     assert not [line for line in again.stderr.splitlines() if line.startswith("[")]
     assert "Index du réseau à jour" in again.stdout
+    # one town's data change: that town only is built again, by one worker
+    town = data / "laon" / "town.yml"
+    town.write_text(town.read_text("utf-8").replace('address: ""', 'address: "Hôtel de ville"'), "utf-8")
+    once = batch(data, out)
+    assert once.returncode == 0, once.stderr
+    assert "12 rapports à construire : 11 à jour, 1 à construire sur 1 processus." in once.stderr
+    assert "1 construit, 11 à jour, 0 en échec" in once.stdout
+    assert "Hôtel de ville" in report(out, "laon", "html").read_text("utf-8")  # the page's footer
 
 
 def test_dask_builds_the_same_reports_as_the_local_workers(local, region, folders, tmp_path):

@@ -346,9 +346,11 @@ def run_batch(data_root: Path | str, year: int, *, editions: Sequence[str] = ("c
             results.append(UnitResult(unit, Outcome.UNCHANGED, tuple(str(f) for f in same)))
         else:
             pending.append(unit)
+    # no more workers (each with its kernel to start) than reports to build
+    needed = min(workers, len(pending))
     say(words.text("batch.start", towns=words.plural("index.towns", len(folders)),
                    reports=words.plural("batch.reports", len(units)), unchanged=len(results), todo=len(pending),
-                   workers=words.plural("batch.workers", workers if pending else 0)))
+                   workers=words.plural("batch.workers", needed)))
     if pending:
         clock = _Clock(len(pending), words)
 
@@ -356,7 +358,7 @@ def run_batch(data_root: Path | str, year: int, *, editions: Sequence[str] = ("c
             results.append(result)
             say(clock.line(result))
 
-        EXECUTORS[executor](pending, settings, on_result, workers, scheduler)
+        EXECUTORS[executor](pending, settings, on_result, needed, scheduler)
     # the index is the whole network's, whichever towns this batch built
     index = write_index(root, out_root, int(year), network, messages) if network else None
     return BatchResult(tuple(_ordered(results, units)), index, time.perf_counter() - started)

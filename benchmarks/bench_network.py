@@ -18,8 +18,10 @@ each run into its own output folder:
   kernel, Pandoc, Typst), read from ``/proc`` every 100 ms during the 2-worker batch.
 
 It prints every figure and the ratios, next to the targets of the issue. This is a
-benchmark, not a test: nothing asserts on time, and a machine shared with other work
-shows it in the figures.
+benchmark, not a test: nothing asserts on time. A machine shared with other work shows it
+in the figures: each phase also prints the processor time it used (this process and every
+process it started, kernels, Pandoc and Typst included) and the machine's load average, so
+that a speed-up below the target can be told from a machine that had no second core to give.
 """
 
 from __future__ import annotations
@@ -124,14 +126,25 @@ class WorkerMemory:
         self._thread.join()
 
 
+def cpu_seconds() -> float:
+    """Processor time of this process and of its children that ended (workers, kernels, Pandoc, Typst)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def load() -> str:
+    return "load " + " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def batch(data: Path, out: Path, year: int, workers: int, executor: str, force: bool = True):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     result = run_batch(data, year, editions=["conseil"], workers=workers, executor=executor, engine="pandoc",
                        out=out, project=ROOT, force=force)
     elapsed = time.perf_counter() - start
     failed = result.count(Outcome.FAILED)
     if failed:
         raise SystemExit(f"{failed} towns failed: {[r.failure for r in result.failed][:3]}")
+    batch.cpu = cpu_seconds() - cpu  # type: ignore[attr-defined]
     return elapsed, result
 
 
@@ -156,11 +169,14 @@ def main() -> None:
         print(f"{args.towns} generated towns (5 labels, 40 actions, 8 years each); report {args.year}, conseil; "
               f"executor {args.executor}; {os.cpu_count()} cores", flush=True)
 
+        print(f"  ({load()} before the first batch)", flush=True)
         one, one_result = batch(base / "data", base / "out-1", args.year, 1, args.executor)
-        print(f"  cold, 1 worker             {one:8.1f} s   ({one / args.towns:.2f} s per town)", flush=True)
+        print(f"  cold, 1 worker             {one:8.1f} s   ({one / args.towns:.2f} s per town; processor "
+              f"{batch.cpu:.0f} s, {batch.cpu / one:.2f} cores busy; {load()})", flush=True)
         with WorkerMemory() as memory:
             two, _two_result = batch(base / "data", base / "out-2", args.year, 2, args.executor)
-        print(f"  cold, 2 workers            {two:8.1f} s   ({two / args.towns:.2f} s per town)", flush=True)
+        print(f"  cold, 2 workers            {two:8.1f} s   ({two / args.towns:.2f} s per town; processor "
+              f"{batch.cpu:.0f} s, {batch.cpu / two:.2f} cores busy; {load()})", flush=True)
 
         warm = statistics.median(r.seconds for r in one_result.results[1:])
         colds = [single_cold(folders[i], base / "out-single", args.year) for i in range(args.single)]

@@ -1,12 +1,15 @@
 # The project's habits. `make help` lists them.
 PY := .venv/bin/python
+# Quarto installed in the project by `make quarto` is on the PATH of every habit.
+export PATH := $(if $(wildcard .quarto/bin/quarto),$(CURDIR)/.quarto/bin:)$(PATH)
 YEAR ?= 2017
 DATA ?= data/soissons
 
-.PHONY: help install report check test test-fast lint strip bench lock
+.PHONY: help install quarto report check test test-fast lint strip bench lock
 
 help:
 	@echo "make install    create .venv and install the tool with its test and dev tools (versions of constraints.txt)"
+	@echo "make quarto     install Quarto 1.9 into .quarto/ from the kit in ../shared/quarto (for the Quarto engine)"
 	@echo "make report     build the report of DATA=$(DATA) for YEAR=$(YEAR), both editions"
 	@echo "make check      check DATA=$(DATA) and list errors and warnings"
 	@echo "make test-fast  the inner loop: every test that builds no whole report and opens no browser (< 1 min)"
@@ -18,6 +21,9 @@ help:
 
 install:
 	python3 -m venv .venv && .venv/bin/pip install -c constraints.txt -e ".[test,dev]"
+
+quarto:
+	../shared/quarto/install.sh .quarto
 
 report:
 	.venv/bin/labels-report build --data $(DATA) --year $(YEAR) --edition all

@@ -11,12 +11,16 @@ turns so that both see the same machine:
   html --no-input`` and ``--to webpdf --no-input`` for each executed notebook
   (webpdf prints with the machine's Chromium; ``--to pdf`` would need LaTeX);
 * cold: ``labels-report build --force`` in a new process (kernel started, data
-  read, report computed, chapters executed, HTML and PDF rendered, published);
+  read, report computed, chapters executed, HTML and PDF rendered, published),
+  with the built-in engine;
+* quarto: the same with ``--engine quarto`` (real Quarto renders the same
+  report), when a Quarto recent enough is on the PATH;
 * unchanged: ``labels-report build`` again on the published report: it finds
   the inputs unchanged and does nothing.
 
-It prints every time, the medians, and the ratios cold / plain and unchanged /
-cold. This is a benchmark, not a test: nothing asserts on time.
+It prints every time, the medians, and the ratios cold / plain, quarto / cold,
+quarto / plain and unchanged / cold. This is a benchmark, not a test: nothing
+asserts on time.
 """
 
 from __future__ import annotations
@@ -79,9 +83,15 @@ def plain_route(year: int, edition: str, out: Path, env: dict[str, str] | None) 
                            check=True, capture_output=True, env=env)
 
 
-def build_command(year: int, edition: str, out: Path, *extra: str) -> list[str]:
+def build_command(year: int, edition: str, out: Path, *extra: str, engine: str = "pandoc") -> list[str]:
     return [str(BIN / "labels-report"), "build", "--data", str(DATA), "--year", str(year), "--edition", edition,
-            "--engine", "pandoc", "--out", str(out), "--project", str(ROOT), *extra]
+            "--engine", engine, "--out", str(out), "--project", str(ROOT), *extra]
+
+
+def quarto_missing() -> str | None:
+    from labels_report.publish.versions import quarto_problem
+
+    return quarto_problem()
 
 
 def timed(action: Callable[[], None]) -> float:
@@ -96,7 +106,11 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2017)
     parser.add_argument("--edition", default="conseil", choices=["conseil", "public"])
     args = parser.parse_args()
-    times: dict[str, list[float]] = {"plain": [], "cold": [], "unchanged": []}
+    times: dict[str, list[float]] = {"plain": [], "cold": [], "quarto": [], "unchanged": []}
+    missing = quarto_missing()
+    if missing:
+        print(f"{missing} The Quarto route is not timed.")
+        del times["quarto"]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         env = webpdf_environment(Path(tmp) / "ms-playwright")
         if env is None:
@@ -107,6 +121,9 @@ def main() -> None:
             times["plain"].append(timed(partial(plain_route, args.year, args.edition, plain_out, env)))
             cold = build_command(args.year, args.edition, our_out, "--force")
             times["cold"].append(timed(partial(subprocess.run, cold, check=True, capture_output=True)))
+            if "quarto" in times:
+                quarto = build_command(args.year, args.edition, Path(tmp) / f"quarto-{run}", "--force", engine="quarto")
+                times["quarto"].append(timed(partial(subprocess.run, quarto, check=True, capture_output=True)))
             unchanged = build_command(args.year, args.edition, our_out)
             again = subprocess.run(unchanged, check=True, capture_output=True, text=True)
             assert "rien à faire" in again.stderr, again.stderr  # the timed run below is the unchanged one
@@ -116,10 +133,13 @@ def main() -> None:
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"\nmedians over {args.repeat} runs, one edition ({args.edition}, {args.year}), HTML + PDF:")
     labels = {"plain": "plain papermill + nbconvert (html, webpdf)", "cold": "labels-report build, cold",
-              "unchanged": "labels-report build, inputs unchanged"}
+              "quarto": "labels-report build --engine quarto, cold", "unchanged": "labels-report build, inputs unchanged"}
     for name, value in median.items():
         print(f"  {labels[name]:44} {value:7.2f} s   (best {min(times[name]):.2f} s)")
     print(f"  ratio cold / plain:       {median['cold'] / median['plain']:.3f}")
+    if "quarto" in median:
+        print(f"  ratio quarto / cold:      {median['quarto'] / median['cold']:.3f}")
+        print(f"  ratio quarto / plain:     {median['quarto'] / median['plain']:.3f}")
     print(f"  ratio unchanged / cold:   {median['unchanged'] / median['cold']:.3f}")
 
 

@@ -75,13 +75,14 @@ def test_html_is_french_self_contained_and_described(sample_build):
     assert "Out[" not in text and "show_chapter" not in text
 
 
-def test_manifest_records_parameters_inputs_versions_engine(sample_build):
+def test_manifest_records_parameters_inputs_versions_engine(sample_build, engine):
     result = sample_build["conseil"]
     manifest = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["year"] == 2017
     assert manifest["parameters"]["edition"] == "conseil"
     assert manifest["parameters"]["lang"] == "fr"
-    assert manifest["engine"] == "pandoc"
+    assert manifest["engine"] == engine
+    assert manifest["versions"]["engine"].startswith({"pandoc": "pypandoc-binary ", "quarto": "quarto 1."}[engine])
     inputs = manifest["inputs"]
     on_disk = sorted(p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("*")
                      if p.is_file() and p.suffix in (".csv", ".yml", ".md") and p.name != "SOURCES.md")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -45,10 +46,13 @@ def test_sample_data_pass_check_with_no_error(year):
     assert "Traceback" not in result.stderr
 
 
-def test_quarto_engine_without_quarto_is_one_clear_sentence(tmp_path, monkeypatch):
-    if shutil.which("quarto"):
-        pytest.skip("Quarto is installed here")
-    result = run("build", "--data", str(SAMPLE), "--year", "2017", "--engine", "quarto", "--out", str(tmp_path))
+def test_quarto_engine_without_quarto_is_one_clear_sentence(tmp_path):
+    # The PATH without any folder that holds a quarto command.
+    path = os.pathsep.join(folder for folder in os.environ["PATH"].split(os.pathsep)
+                           if not (Path(folder) / "quarto").exists())
+    result = subprocess.run([sys.executable, "-m", "labels_report.cli", "build", "--data", str(SAMPLE), "--year",
+                             "2017", "--engine", "quarto", "--out", str(tmp_path)], cwd=ROOT, capture_output=True,
+                            text=True, check=False, env={**os.environ, "PATH": path})
     assert result.returncode == 2
     assert "« quarto » n'est pas installée" in result.stderr and "Rien n'a été publié." in result.stderr
     assert "Traceback" not in result.stderr
@@ -62,9 +66,9 @@ def test_outside_a_project_says_so(tmp_path):
     assert "_quarto.yml" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_bad_data_exit_2_nothing_written_previous_output_intact(tmp_path, sample_build):
+def test_bad_data_exit_2_nothing_written_previous_output_intact(tmp_path, sample_builds_of):
     out = tmp_path / "out"
-    shutil.copytree(sample_build["conseil"].folder, out / "soissons" / "2017" / "conseil")
+    shutil.copytree(sample_builds_of("pandoc")[("conseil", "fr")].folder, out / "soissons" / "2017" / "conseil")
     before = snapshot(out)
     data = tmp_path / "data" / "soissons"
     shutil.copytree(SAMPLE, data)
@@ -77,9 +81,9 @@ def test_bad_data_exit_2_nothing_written_previous_output_intact(tmp_path, sample
     assert snapshot(out) == before
 
 
-def test_failing_chapter_publishes_nothing_and_keeps_the_notebook(tmp_path, project_copy, sample_build):
+def test_failing_chapter_publishes_nothing_and_keeps_the_notebook(tmp_path, project_copy, sample_builds_of):
     out = tmp_path / "out"
-    shutil.copytree(sample_build["conseil"].folder, out / "soissons" / "2017" / "conseil")
+    shutil.copytree(sample_builds_of("pandoc")[("conseil", "fr")].folder, out / "soissons" / "2017" / "conseil")
     before = snapshot(out / "soissons")
     broken = project_copy / "notebooks" / "02-labels.ipynb"
     notebook = json.loads(broken.read_text(encoding="utf-8"))

@@ -94,12 +94,12 @@ def published_texts(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def planted_build(tmp_path_factory):
+def planted_build(tmp_path_factory, engine):
     from labels_report.publish.build import build
 
     base = tmp_path_factory.mktemp("planted")
     town = plant(base)
-    results = build(town, 2017, editions=["conseil", "public"], langs=["fr"], engine="pandoc", out=base / "out",
+    results = build(town, 2017, editions=["conseil", "public"], langs=["fr"], engine=engine, out=base / "out",
                     project=ROOT)
     return {r.params.edition: r for r in results}
 

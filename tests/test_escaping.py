@@ -30,8 +30,10 @@ from labels_report.data.load import load_dataset
 from labels_report.model.params import ReportParams
 from labels_report.model.compute import compute
 
+SECRET = ("LABELS_REPORT_TEST_SECRET", "ZQSECRET-4242")
+"""An environment variable of the build: a Quarto shortcode ``{{< env ... >}}`` would print it."""
 HOSTILE = ('<script>alert(1)</script> ![x](/etc/hostname) `#read("/etc/passwd")`{=typst} | * # $ @ $x$ _y_ [z](#a)'
-           '\n{{< include /etc/passwd >}} ]{#x} \\ % ~ ^ <!-- --> &amp; @fig-x')
+           f'\n{{{{< include /etc/passwd >}}}} {{{{< env {SECRET[0]} >}}}} ]{{#x}} \\ % ~ ^ <!-- --> &amp; @fig-x')
 FILE_SAFE = HOSTILE.replace("/", "∕").replace("\n", " ")
 """The hostile text as a file name can hold it (no ``/``, no line break)."""
 LIST_SAFE = HOSTILE.replace(";", ",").replace("\n", " ")
@@ -61,8 +63,14 @@ NARRATIVE = (
     "ZQNA `<script>alert(1)</script>` ![x](/etc/hostname) `#read(\"/etc/passwd\")`{=typst} "
     "$x$ @ref # not a heading\n\n"
     "```{=typst}\n#read(\"/etc/passwd\")\n```\n\n"
-    "[link](javascript:alert(1)) | a | b |\n"
+    "[link](javascript:alert(1)) | a | b |\n\n"
+    # Quarto shortcodes on a line of their own in code (Quarto would include a file of the
+    # build folder there), in inline code and in text.
+    f"```\n{{{{< include _quarto.yml >}}}}\n{{{{< env {SECRET[0]} >}}}}\n```\n\n"
+    f"ZQSC `{{{{< env {SECRET[0]} >}}}}` {{{{< meta title >}}}}\n"
 )
+SHORTCODES = [f"{{{{< env {SECRET[0]} >}}}}", "{{< include _quarto.yml >}}", "{{< meta title >}}"]
+"""Shown as typed, whatever the engine."""
 
 
 def hostile_town(folder: Path) -> Path:
@@ -97,13 +105,15 @@ def hostile_town(folder: Path) -> Path:
 
 
 def squeeze(text: str) -> str:
-    """Text without layout: line-end hyphenation and all white space removed."""
-    return re.sub(r"\s+", "", re.sub(r"[-\u2010\u00ad]\s*\n", "", text))
+    """Text without layout: soft hyphens at line ends and all white space removed (a hyphen
+    at the end of a line is the text's own: the report does not hyphenate)."""
+    return re.sub(r"\s+", "", re.sub(r"\u00ad\s*\n", "", text))
 
 
 def secrets() -> list[str]:
-    """Contents that would show a file was read: the first line of /etc/passwd, the host name."""
-    found = ["root:x:0:0", "/bin/bash", "/usr/sbin/nologin"]
+    """Contents that would show a file was read or the environment printed: the first line of
+    /etc/passwd, the host name, the test's environment variable, the build folder's _quarto.yml."""
+    found = ["root:x:0:0", "/bin/bash", "/usr/sbin/nologin", SECRET[1], "labels-report-metadata"]
     hostname = Path("/etc/hostname")
     if hostname.is_file() and len(hostname.read_text().strip()) >= 8:
         found.append(hostname.read_text().strip())
@@ -116,11 +126,13 @@ def hostile_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def hostile_build(hostile_dir, tmp_path_factory):
+def hostile_build(hostile_dir, tmp_path_factory, engine):
     from labels_report.publish.build import build
 
-    [result] = build(hostile_dir, 2017, editions=["conseil"], langs=["fr"], engine="pandoc",
-                     out=tmp_path_factory.mktemp("out"), project=ROOT)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(*SECRET)
+        [result] = build(hostile_dir, 2017, editions=["conseil"], langs=["fr"], engine=engine,
+                         out=tmp_path_factory.mktemp("out"), project=ROOT)
     return result
 
 
@@ -190,6 +202,10 @@ def test_html_shows_hostile_strings_literally(hostile_build):
         re.fullmatch(r"[a-z0-9_-]+", i) for i in ids if i.startswith(("action-", "label-", "actions-label-")))
     narrative = soup.find(string=re.compile("ZQNA")).find_parent("p").get_text(" ")
     assert "<script>alert(1)</script>" in narrative and '#read("/etc/passwd")' in narrative
+    code = soup.find(string=re.compile(re.escape(SHORTCODES[1]))).find_parent("pre").get_text()
+    assert code.split("\n")[:2] == [SHORTCODES[1], SHORTCODES[0]], "a shortcode in a narrative's code, as typed"
+    shown = soup.find(string=re.compile("ZQSC")).find_parent("p").get_text(" ")
+    assert squeeze(f"ZQSC {SHORTCODES[0]} {SHORTCODES[2]}") == squeeze(shown)
     for secret in secrets():
         assert secret not in source
 
@@ -206,6 +222,8 @@ def test_pdf_shows_hostile_strings_literally(hostile_build):
     for tag in FILE_TAGS.values():
         assert squeeze(f"{tag} {FILE_SAFE}") in flat, tag
     assert '#read("/etc/passwd")' in text.replace("\n", "")
+    for shortcode in SHORTCODES:
+        assert squeeze(shortcode) in flat, shortcode
     for secret in secrets():
         assert secret not in text
     images = sum(len(page.images) for page in reader.pages)

@@ -112,7 +112,7 @@ def _nastiest(towns) -> list:
 
 
 @pytest.mark.slow
-def test_real_builds_of_the_nastiest_towns(towns, tmp_path):
+def test_real_builds_of_the_nastiest_towns(towns, tmp_path, engine):
     """PDF and HTML are produced, and the PDF's text holds the town's name (typed with an apostrophe,
     Chinese characters and an emoji: the fallback fonts print them)."""
     from labels_report.publish.build import build
@@ -121,7 +121,7 @@ def test_real_builds_of_the_nastiest_towns(towns, tmp_path):
         values = yaml.safe_load((town.folder / "town.yml").read_text("utf-8"))
         values["name"] = ["L’Haÿ-les-Roses 🌳", "Ville d'Avray 城市"][index]
         (town.folder / "town.yml").write_text(yaml.safe_dump(values, allow_unicode=True), "utf-8")
-        [result] = build(town.folder, town.last_year, editions=["conseil"], langs=["fr"], engine="pandoc",
+        [result] = build(town.folder, town.last_year, editions=["conseil"], langs=["fr"], engine=engine,
                          out=tmp_path / "out", project=ROOT)
         assert result.files["pdf"].stat().st_size > 0 and result.files["html"].stat().st_size > 0
         text = "".join(page.extract_text() or "" for page in PdfReader(result.files["pdf"]).pages)

@@ -171,7 +171,7 @@ def write_logo(path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def big_build(tmp_path_factory):
+def big_build(tmp_path_factory, engine):
     """The sample data plus a logo and many actions (a table that breaks across pages)."""
     from labels_report.publish.build import build
 
@@ -200,7 +200,7 @@ def big_build(tmp_path_factory):
                              "progress": str(i % 100), "budget_planned": str(1000 * i),
                              "budget_spent": str(500 * i), "budget_kind": "operating"})
     out = tmp_path_factory.mktemp("big-output")
-    [result] = build(data, 2017, editions=["conseil"], langs=["fr"], engine="pandoc", out=out, project=ROOT)
+    [result] = build(data, 2017, editions=["conseil"], langs=["fr"], engine=engine, out=out, project=ROOT)
     return result
 
 
@@ -336,6 +336,8 @@ def test_cover_shows_the_logo_from_town_yml(big_build) -> None:
         assert 1.5 * CM < logo["height"] < 4 * CM
         assert logo["x0"] >= MARGIN["x"] - TOLERANCE
         assert logo["srcsize"] == (160, 190)
+        for number, page in enumerate(document.pages[1:], 2):
+            assert all(image["srcsize"] != (160, 190) for image in page.images), f"the logo on page {number}"
     html = BeautifulSoup(big_build.files["html"].read_text(encoding="utf-8"), "html.parser")
     img = html.find("header").find("img")
     assert img is not None and img["src"].startswith("data:image/png;base64,") and img["alt"] == ""

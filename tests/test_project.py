@@ -1,16 +1,15 @@
-"""The report project file: one source for both engines, and the Quarto engine's wiring."""
+"""The report project file: one source for both engines; what a Quarto too old for it gets."""
 
 from __future__ import annotations
 
-import pytest
-
-import json
 import os
+import re
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+import pytest
 
 from paths import ROOT, SAMPLE
 from labels_report.core.project import Project, find_project, merge
@@ -24,13 +23,39 @@ def test_quarto_yml_is_a_book_whose_files_exist():
     for chapter in chapters:
         assert (ROOT / chapter).is_file(), chapter
     assert set(config["format"]) == {"html", "typst"}
-    assert (ROOT / config["format"]["html"]["css"]).is_file()
-    for partial in config["format"]["typst"]["template-partials"]:
-        assert (ROOT / partial).is_file(), partial
-    for lua in config["filters"]:
-        assert (ROOT / lua).is_file(), lua
-    assert config["format"]["typst"]["papersize"] == "a4"
+    html, typst = config["format"]["html"], config["format"]["typst"]
+    for path in [html["template"], *html["template-partials"], *typst["template-partials"], *typst["font-paths"]]:
+        assert (ROOT / path).exists(), path
+    for entry in config["filters"]:
+        assert (ROOT / entry["path"]).is_file(), entry
+    assert typst["papersize"] == "a4"
     assert config["execute"]["enabled"] is False, "Quarto renders the notebooks papermill executed"
+
+
+def test_both_engines_read_the_same_files_and_options():
+    """The built-in engine's templates, filter, reader, standards and fonts are those _quarto.yml gives Quarto."""
+    from labels_report.core.project import FONTS_FOLDER, REPORT_FOLDER
+    from labels_report.publish import render
+
+    config = Project(ROOT).config()
+    html, typst = config["format"]["html"], config["format"]["typst"]
+    report = Path(REPORT_FOLDER)
+    assert html["template"] == (report / render.HTML_TEMPLATE).as_posix()
+    assert html["template-partials"] == [(report / render.HTML_TEMPLATE).with_name("report.css").as_posix()]
+    built_in = (ROOT / report / render.TYPST_TEMPLATE).read_text(encoding="utf-8")
+    for partial in typst["template-partials"]:
+        assert Path(partial).parent == (report / render.TYPST_TEMPLATE).parent
+        assert f"${Path(partial).name}()$" in built_in, partial
+    assert (report / render.LUA_FILTER).as_posix() in [entry["path"] for entry in config["filters"]]
+    assert config["from"] == render.MARKDOWN_READER
+    assert typst["pdf-standard"] == render.PDF_STANDARDS
+    assert typst["font-paths"] == [(report / FONTS_FOLDER).as_posix()]
+    assert html["shift-heading-level-by"] == 1, "the title is the page's h1, as in the built-in engine"
+    assert html["section-divs"] is True and html["minimal"] is True
+    assert html["embed-resources"] is False, "Pandoc's embedding would turn every image's alt into an aria-label"
+    for options in (html, typst):
+        assert options["pandoc-args"] == ["--sandbox"]
+    assert (typst["toc-depth"], html["toc-depth"]) == (2, 3), "chapters and sections (HTML: after the shift)"
 
 
 def test_profiles_merge_like_quarto():
@@ -48,57 +73,58 @@ def test_project_is_found_from_a_subfolder():
     assert find_project(SAMPLE) == ROOT
 
 
-FAKE_QUARTO = """#!{python}
-# Stands in for the quarto command: records how it was called and writes what
-# `quarto render --to FORMAT` leaves in _book/, so the engine's wiring can be
-# tested where Quarto cannot be installed. It checks nothing of Quarto itself.
-import json, pathlib, sys
-args = sys.argv[1:]
-if args == ["--version"]:
-    print("0.0-fake"); sys.exit(0)
-project = pathlib.Path(args[1])
-log = pathlib.Path({log!r})
-calls = json.loads(log.read_text()) if log.exists() else []
-calls.append({{"args": args, "config": (project / "_quarto.yml").read_text(encoding="utf-8"),
-               "files": sorted(p.name for p in project.iterdir()),
-               "outputs": sum(len(c.get("outputs", [])) for c in
-                              json.loads((project / "01-summary.ipynb").read_text(encoding="utf-8"))["cells"])}})
-log.write_text(json.dumps(calls))
-book = project / "_book"
-book.mkdir(exist_ok=True)
-if args[3] == "html":
-    (book / "index.html").write_text("<html lang=fr>index</html>")
-else:
-    (book / "Rapport.pdf").write_bytes(b"%PDF-1.7 fake")
+FAKE_OLD_QUARTO = """#!/bin/sh
+# Stands in for a Quarto too old for the report (what real Quarto 1.9 cannot show).
+if [ "$1" = "--version" ]; then echo "1.7.31"; exit 0; fi
+echo "this stand-in only tells its version" >&2; exit 1
 """
 
 
-@pytest.mark.slow
-def test_quarto_engine_renders_the_executed_notebooks_without_running_them_again(tmp_path, monkeypatch):
-    from labels_report.publish.build import build
-
-    bin_dir = tmp_path / "bin"
+@pytest.fixture()
+def old_quarto(tmp_path, monkeypatch) -> Path:
+    """A `quarto` 1.7.31 first on the PATH."""
+    bin_dir = tmp_path / "old-quarto"
     bin_dir.mkdir()
-    log = tmp_path / "calls.json"
     fake = bin_dir / "quarto"
-    fake.write_text(FAKE_QUARTO.format(python=sys.executable, log=str(log)), encoding="utf-8")
+    fake.write_text(FAKE_OLD_QUARTO, encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    [result] = build(SAMPLE, 2017, editions=["conseil"], engine="auto", out=tmp_path / "out", project=ROOT)
-    calls = json.loads(log.read_text())
-    assert [c["args"][3] for c in calls] == ["typst", "html"], "council edition: the PDF first"
-    config = yaml.safe_load(calls[0]["config"])
-    assert config["book"]["chapters"][0] == "index.qmd"
-    assert config["book"]["chapters"][1:] == [Path(c).name for c in
-                                              Project(ROOT).config()["book"]["chapters"][1:]]
-    assert config["book"]["title"] == "Rapport annuel des labels 2017"
-    assert config["execute"]["enabled"] is False
-    files = set(calls[0]["files"])
-    assert {"01-summary.ipynb", "index.qmd", "figures"} <= files, "executed chapters are handed over"
-    assert calls[0]["outputs"] > 0, "Quarto gets notebooks with their outputs, not to execute"
-    manifest = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["engine"] == "quarto"
-    assert result.files["pdf"].read_bytes() == b"%PDF-1.7 fake"
+    return fake
+
+
+def test_a_quarto_too_old_is_one_clear_sentence(old_quarto, tmp_path):
+    from labels_report.cli import describe
+    from labels_report.core.errors import EngineUnavailableError
+    from labels_report.publish.engines import choose_engine
+
+    with pytest.raises(EngineUnavailableError) as caught:
+        choose_engine("quarto")
+    for lang, words in (("fr", "mettez Quarto à jour"), ("en", "update Quarto")):
+        message = describe(caught.value, lang)
+        assert "Quarto 1.7.31" in message and "1.9.18" in message and "--engine pandoc" in message and words in message
+        assert len(message.splitlines()) == 1 and message.count(". ") == 0
+    result = subprocess.run([sys.executable, "-m", "labels_report.cli", "build", "--data", str(SAMPLE), "--year",
+                             "2017", "--engine", "quarto", "--out", str(tmp_path / "out")],
+                            cwd=ROOT, capture_output=True, text=True, check=False,
+                            env={**os.environ, "LANG": "fr_FR.UTF-8"})
+    assert result.returncode == 2
+    assert describe(caught.value, "fr") in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_auto_passes_over_a_quarto_too_old_and_says_so(old_quarto):
+    from labels_report.publish.engines import choose_engine
+
+    heard: list[tuple] = []
+    assert choose_engine("auto", notice=lambda code, params: heard.append((code, params))).name == "pandoc"
+    assert heard == [("quarto_too_old", {"found": "1.7.31", "needed": "1.9.18"})]
+
+
+def test_the_quarto_extra_asks_for_the_version_the_engine_needs():
+    from labels_report.publish.versions import QUARTO_MINIMUM, version_text
+
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^quarto = \["quarto-cli>=([0-9.]+)"\]', pyproject, re.M).group(1) == version_text(QUARTO_MINIMUM)
 
 
 def test_built_in_engine_follows_the_format_options_of_quarto_yml(tmp_path):

@@ -429,11 +429,11 @@ def test_every_chapter_in_every_language_and_year(lang, year, tmp_path):
 # -- whole reports for the other years of the sample ---------------------------------
 
 @pytest.fixture(scope="module", params=[2016, 2018])
-def year_builds(request, tmp_path_factory):
+def year_builds(request, tmp_path_factory, engine):
     """The sample's report of ``year`` in both editions and both languages (one build, in parallel)."""
     from labels_report.publish.build import build
 
-    results = build(SAMPLE, request.param, editions=["conseil", "public"], langs=["fr", "en"], engine="pandoc",
+    results = build(SAMPLE, request.param, editions=["conseil", "public"], langs=["fr", "en"], engine=engine,
                     out=tmp_path_factory.mktemp(f"out-{request.param}"), project=ROOT)
     return request.param, {(r.params.edition, r.params.lang): r for r in results}
 

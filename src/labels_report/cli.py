@@ -14,7 +14,6 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import shutil
 import signal
 import sys
 from collections.abc import Iterator
@@ -64,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", default=None, choices=["fr", "en", "all"],
                        help="language of the report (default: the town's language in town.yml)")
     build.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
-                       help="pandoc: built-in Pandoc + Typst; quarto: needs Quarto installed; "
-                            "auto: Quarto when installed, else pandoc (default: %(default)s)")
+                       help="pandoc: built-in Pandoc + Typst; quarto: needs Quarto 1.9.18 or newer installed; "
+                            "auto: Quarto when such a Quarto is installed, else pandoc (default: %(default)s)")
     build.add_argument("--out", default="_output", metavar="DIR",
                        help="where reports are published (default: %(default)s, in the project)")
     build.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
@@ -212,13 +211,14 @@ def _start_kernels(args: argparse.Namespace, reports: int) -> list:
     while this process loads it and reads the data."""
     from labels_report.core.project import Project
     from labels_report.publish.kernel import kernels_for, start_kernels
+    from labels_report.publish.versions import quarto_problem
 
     try:
         project = Project.find(args.project)
     except ProjectNotFoundError:
         return []  # the build says what is wrong
-    if args.engine == "quarto" and shutil.which("quarto") is None:
-        return []  # neither: the build says Quarto is missing
+    if args.engine == "quarto" and quarto_problem() is not None:
+        return []  # neither: the build says Quarto is missing or too old
     return start_kernels(kernels_for(reports), project.root, project.fonts_dir)
 
 

@@ -25,7 +25,7 @@ EDITIONS: dict[str, Edition] = {
     "conseil": Edition("conseil", ("pdf", "html"), public=False),
     "public": Edition("public", ("html", "pdf"), public=True),
 }
-"""Registry of editions (they are also Quarto profiles: ``_quarto-<name>.yml``)."""
+"""Registry of editions (also Quarto profiles, with no file of their own: they choose data, not options)."""
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ def build(data_dir: Path | str, year: int, *, editions: Sequence[str] = ("consei
     proj = Project.find(project)
     data_path = resolve_path(data_dir, proj.root)
     out_root = resolve_path(out or "_output", proj.root)
-    chosen = choose_engine(engine)
+    chosen = choose_engine(engine, notice=lambda code, params: say(words.text(f"progress.{code}", **params)))
     reference = parse_as_of(as_of)
     for edition in editions:  # parameters are checked before anything is read or started
         for lang in langs or ["fr"]:

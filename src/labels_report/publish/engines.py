@@ -3,24 +3,21 @@
 * ``pandoc``: the built-in engine, Pandoc (pypandoc-binary) and Typst (the
   ``typst`` package), both ordinary wheels.
 * ``quarto``: ``quarto render`` on the same executed notebooks, for those who
-  have Quarto installed.
+  have Quarto (1.9.18 or newer) installed: :mod:`labels_report.publish.quarto`.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from labels_report.core.errors import EngineUnavailableError, ParameterError, RenderError
+from labels_report.core.errors import EngineUnavailableError, ParameterError
+from labels_report.publish import quarto
 from labels_report.publish.render import RenderInput, render_html, render_pdf
-from labels_report.publish.versions import engine_name, pandoc_version, quarto_version
+from labels_report.publish.versions import engine_name, pandoc_version, quarto_problem, quarto_too_old, quarto_version
 
 
 @dataclass(frozen=True)
@@ -53,10 +50,14 @@ class Engine:
     """The engine reads the executed notebooks from the build folder (else only their Markdown)."""
 
 
+def _render_input(job: RenderJob) -> RenderInput:
+    return RenderInput(build_dir=job.build_dir, markdown=job.markdown, metadata=dict(job.metadata),
+                       basename=job.basename, source_date_epoch=job.source_date_epoch,
+                       report_dir=job.project_root / "report", formats=dict(job.config.get("format") or {}))
+
+
 def _pandoc_render(job: RenderJob, formats: Sequence[str], progress: Callable[[str], None]) -> dict[str, Path]:
-    doc = RenderInput(build_dir=job.build_dir, markdown=job.markdown, metadata=dict(job.metadata),
-                      basename=job.basename, source_date_epoch=job.source_date_epoch,
-                      report_dir=job.project_root / "report", formats=dict(job.config.get("format") or {}))
+    doc = _render_input(job)
     renderers = {"html": render_html, "pdf": render_pdf}
 
     def one(fmt: str) -> Path:
@@ -70,58 +71,31 @@ def _pandoc_render(job: RenderJob, formats: Sequence[str], progress: Callable[[s
     return dict(zip(formats, paths, strict=True))
 
 
-QUARTO_FORMATS = {"html": "html", "pdf": "typst"}
-
-
 def _quarto_render(job: RenderJob, formats: Sequence[str], progress: Callable[[str], None]) -> dict[str, Path]:
-    quarto = shutil.which("quarto")
-    if quarto is None:
-        raise EngineUnavailableError("quarto_missing", engine="quarto")
-    config = dict(job.config)
-    book = dict(config.get("book", {}))
-    book["chapters"] = ["index.qmd", *[c.name for c in job.chapters]]
-    book["title"] = job.metadata.get("title", book.get("title"))
-    config["book"] = book
-    config["subtitle"] = job.metadata.get("subtitle", "")
-    config["date"] = job.metadata.get("date", "")
-    config["project"] = {**config.get("project", {}), "output-dir": "_book"}
-    (job.build_dir / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
-    shutil.copy2(job.project_root / "index.qmd", job.build_dir / "index.qmd")
-    if not (job.build_dir / "report").exists():
-        shutil.copytree(job.project_root / "report", job.build_dir / "report")
-    produced = {}
-    for fmt in formats:
-        progress(fmt.upper())
-        run = subprocess.run([quarto, "render", str(job.build_dir), "--to", QUARTO_FORMATS[fmt]],
-                             capture_output=True, text=True, check=False)
-        if run.returncode != 0:
-            raise RenderError("quarto", run.stderr.strip()[-4000:])
-        suffix = ".pdf" if fmt == "pdf" else ".html"
-        found = sorted((job.build_dir / "_book").rglob(f"*{suffix}"))
-        if not found:
-            raise RenderError("quarto", f"quarto render produced no {suffix} file")
-        main = next((p for p in found if p.name == "index.html"), found[0])
-        target = job.build_dir / f"{job.basename}{suffix}"
-        shutil.copy2(main, target)
-        produced[fmt] = target
-    return produced
+    return quarto.render(project_root=job.project_root, build_dir=job.build_dir, chapters=job.chapters,
+                         config=job.config, doc=_render_input(job), formats=formats, progress=progress)
 
 
 ENGINES: dict[str, Engine] = {
     "pandoc": Engine("pandoc", lambda: True, _pandoc_render, pandoc_version),
-    "quarto": Engine("quarto", lambda: shutil.which("quarto") is not None, _quarto_render,
-                     quarto_version, needs_notebooks=True),
+    "quarto": Engine("quarto", lambda: quarto_problem() is None, _quarto_render, quarto_version, needs_notebooks=True),
 }
 
 
-def choose_engine(name: str) -> Engine:
-    """``auto`` picks Quarto when it is on PATH, else the built-in engine."""
+def choose_engine(name: str, notice: Callable[[str, Mapping[str, str]], None] | None = None) -> Engine:
+    """``auto`` picks Quarto when a Quarto recent enough is on the PATH, else the built-in engine
+    (``notice`` hears why, as a message code and its parameters, when a Quarto too old is there)."""
+    too_old = quarto_too_old() if name == "auto" and notice is not None else None
+    if too_old:
+        notice("quarto_too_old", too_old)
     name = engine_name(name)
     if name not in ENGINES:
         raise ParameterError("engine_unknown", value=name, expected=", ".join(["auto", *ENGINES]))
     engine = ENGINES[name]
     if not engine.available():
-        raise EngineUnavailableError("quarto_missing" if name == "quarto" else "engine_missing", engine=name)
+        problem = quarto_problem() if name == "quarto" else None
+        code, params = problem or ("engine_missing", {})
+        raise EngineUnavailableError(code, engine=name, **params)
     return engine
 
 

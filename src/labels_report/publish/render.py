@@ -104,7 +104,10 @@ def _option(doc: RenderInput, fmt: str, key: str, default: object) -> object:
 def _format_arguments(doc: RenderInput, fmt: str, toc_depth: int) -> list[str]:
     arguments = []
     if _option(doc, fmt, "toc", True):
-        arguments += ["--toc", f"--toc-depth={toc_depth}"]
+        depth = _option(doc, fmt, "toc-depth", toc_depth)
+        if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= 6:
+            raise ParameterError(f"_quarto.yml format.{fmt}.toc-depth is not a heading level (1-6): {depth!r}")
+        arguments += ["--toc", f"--toc-depth={depth}"]
     return arguments
 
 
@@ -253,6 +256,14 @@ def _metadata(doc: RenderInput, build_dir: Path) -> dict[str, Any]:
     if downloads:
         metadata["downloads"] = [_checked_download(item) for item in downloads]  # type: ignore[union-attr]
     return metadata
+
+
+def document_metadata(doc: RenderInput) -> dict[str, Any]:
+    """The metadata the templates get, as ``render_html`` and ``render_pdf`` hand it to Pandoc:
+    the caller's values (Pandoc Markdown), the default texts of the language, the checked logo
+    and downloads, the accent colours. Raises ``ParameterError`` as they do. (The Quarto engine
+    gives Quarto the same.)"""
+    return _metadata(doc, _build_dir(doc))
 
 
 def _checked_logo(path: str, build_dir: Path) -> str:

@@ -16,7 +16,7 @@ help:
 	@echo "make test       the whole test suite, as CI runs it"
 	@echo "make lint       ruff on the package, tests and benchmarks"
 	@echo "make strip      remove outputs from the notebooks before committing"
-	@echo "make bench      time the build against plain papermill + nbconvert, and a town of 20 000 actions"
+	@echo "make bench      time the build against plain papermill + nbconvert, a town of 20 000 actions, a network of 100 towns"
 	@echo "make lock       pin every dependency again into constraints.txt (from a fresh environment)"
 	@echo "make screenshots  the README's pictures of the staff's page, taken in headless Chromium"
 
@@ -47,6 +47,7 @@ strip:
 bench:
 	$(PY) benchmarks/bench_build.py --repeat 5
 	$(PY) benchmarks/bench_scale.py
+	$(PY) benchmarks/bench_network.py
 
 lock:
 	rm -rf .lock-venv && python3 -m venv .lock-venv

@@ -30,7 +30,7 @@ def test_help_lists_every_command_and_option():
     out = run("--help").stdout
     # each command on a line of its own, with what it does
     listed = set(re.findall(r"^ {2}([a-z]+) {2,}\S", out, re.MULTILINE))
-    assert listed == {"build", "check", "template", "init", "serve"}, out
+    assert listed == {"build", "check", "template", "init", "serve", "import", "batch"}, out
     build_help = run("build", "--help").stdout
     described = set(re.findall(r"^\s+(--[a-z-]+)", build_help, re.MULTILINE))
     assert {"--data", "--year", "--edition", "--lang", "--engine", "--out", "--as-of", "--horizon", "--project",

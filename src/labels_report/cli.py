@@ -164,7 +164,50 @@ def _serve_parser(commands, cat: HelpWords) -> None:
                        help=cat.text("help.build.engine"))
 
 
-PARSERS = (_build_parser, _check_parser, _template_parser, _init_parser, _serve_parser)
+def _import_parser(commands, cat: HelpWords) -> None:
+    imports = commands.add_parser("import", help=cat.text("help.import"), description=cat.text("help.import.description"))
+    kinds = imports.add_subparsers(dest="what", metavar=cat.text("help.import.kind_metavar"), required=True)
+    palmares = kinds.add_parser("palmares", help=cat.text("help.import.palmares"),
+                                description=cat.text("help.import.palmares.description"))
+    palmares.add_argument("files", nargs="+", metavar=cat.text("help.file_metavar"),
+                          help=cat.text("help.import.files"))
+    palmares.add_argument("--label", required=True, metavar=cat.text("help.label_metavar"),
+                          help=cat.text("help.import.label"))
+    palmares.add_argument("--into", default="data", metavar=cat.text("help.folder_metavar"),
+                          help=cat.text("help.import.into"))
+    palmares.add_argument("--columns", default=None, metavar=cat.text("help.columns_metavar"),
+                          help=cat.text("help.import.columns"))
+    palmares.add_argument("--lang", default=None, choices=["fr", "en"], help=cat.text("help.check.lang"))
+
+
+def _batch_parser(commands, cat: HelpWords) -> None:
+    batch = commands.add_parser("batch", help=cat.text("help.batch"), description=cat.text("help.batch.description"))
+    batch.add_argument("--data", default="data", metavar=cat.text("help.folder_metavar"),
+                       help=cat.text("help.batch.data"))
+    batch.add_argument("--year", type=_typed(int, cat, "help.year_type"), required=True,
+                       metavar=cat.text("help.year_metavar"), help=cat.text("help.batch.year"))
+    batch.add_argument("--edition", default="conseil", choices=["conseil", "public", "all"],
+                       help=cat.text("help.build.edition"))
+    batch.add_argument("--lang", default=None, choices=["fr", "en", "all"], help=cat.text("help.batch.lang"))
+    batch.add_argument("--towns", default=None, metavar=cat.text("help.pattern_metavar"),
+                       help=cat.text("help.batch.towns"))
+    batch.add_argument("--workers", type=_typed(int, cat, "help.workers_type"), default=os.cpu_count() or 1,
+                       metavar="N", help=cat.text("help.batch.workers"))
+    batch.add_argument("--executor", default="local", choices=["local", "dask"], help=cat.text("help.batch.executor"))
+    batch.add_argument("--scheduler", default=None, metavar=cat.text("help.address_metavar"),
+                       help=cat.text("help.batch.scheduler"))
+    batch.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
+                       help=cat.text("help.build.engine"))
+    batch.add_argument("--out", default="_output", metavar=cat.text("help.folder_metavar"),
+                       help=cat.text("help.batch.out"))
+    batch.add_argument("--as-of", default=None, metavar=cat.text("help.date_metavar"), help=cat.text("help.build.as_of"))
+    batch.add_argument("--horizon", type=_typed(int, cat, "help.months_type"), default=24,
+                       metavar=cat.text("help.months_metavar"), help=cat.text("help.build.horizon"))
+    batch.add_argument("--project", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.project"))
+    batch.add_argument("--force", action="store_true", help=cat.text("help.batch.force"))
+
+
+PARSERS = (_build_parser, _check_parser, _template_parser, _init_parser, _serve_parser, _import_parser, _batch_parser)
 """Registry of the commands' parsers, in the order ``--help`` lists them."""
 
 
@@ -365,8 +408,70 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                  lang=args.lang, messages=args.messages, engine=args.engine)
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from labels_report.model.palmares import import_palmares
+
+    cat = catalogue(args.messages)
+    try:
+        result = import_palmares(args.files, args.label, args.into, args.columns)
+    except DataError as error:
+        _print_issues(error.issues, args.messages)
+        print(cat.text("import.nothing_written_from", file=", ".join(Path(f).name for f in args.files)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if result.warnings:
+        _print_issues(result.warnings, args.messages)
+    years = ", ".join(str(year) for year in result.years)
+    print(cat.text("import.done", file=result.file, communes=result.communes, years=years))
+    events = result.events()
+    if not result.changes:
+        print(cat.text("import.nothing"))
+        return EXIT_OK
+    kinds = ", ".join(cat.plural(f"import.event.{kind}", count) for kind, count in sorted(events.items()))
+    print(f"{cat.plural('import.created', result.created)}, {cat.plural('import.updated', result.updated)}, "
+          f"{cat.plural('import.events', sum(events.values()))} ({kinds}).")
+    print(cat.text("import.next", folder=args.into, year=result.years[-1]))
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from labels_report.data.issues import location, message
+    from labels_report.publish.batch import Outcome, run_batch
+
+    editions = list(EDITION_NAMES) if args.edition == "all" else [args.edition]
+    langs = list(LANGS) if args.lang == "all" else ([args.lang] if args.lang else None)
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    cat = catalogue(args.messages)
+    batch = run_batch(args.data, args.year, editions=editions, langs=langs, towns=args.towns, workers=args.workers,
+                      executor=args.executor, scheduler=args.scheduler, engine=args.engine, out=args.out,
+                      project=args.project, as_of=args.as_of, horizon_months=args.horizon, force=args.force,
+                      progress=say, messages=args.messages)
+    rows = [[cat.text("batch.table.town"), cat.text("batch.table.edition"), cat.text("batch.table.outcome"),
+             cat.text("batch.table.detail")]]
+    for result in batch.results:
+        detail = ""
+        failure = result.failure
+        if failure is not None and failure.issue is not None:
+            first = f"{location(failure.issue, args.messages)} : {message(failure.issue, args.messages)}"
+            detail = cat.plural("batch.data_errors", failure.errors, first=first)
+        elif failure is not None:
+            detail = describe(LabelsReportError(failure.code, **failure.params), args.messages)
+        rows.append([result.unit.town, result.unit.edition, cat.text(f"batch.outcome.{result.outcome}"), detail])
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows.insert(1, ["-" * w for w in widths] + ["-" * len(rows[0][3])])
+    print("\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
+                    for row in rows))
+    counts = {str(outcome): cat.plural(f"batch.count.{outcome}", batch.count(outcome)) for outcome in Outcome}
+    print("\n" + cat.text("batch.totals", **counts, seconds=cat.number(batch.seconds, 1)))
+    if batch.index is not None:
+        key = "batch.index_unchanged" if batch.index.unchanged else "batch.index"
+        print(cat.text(key, page=_short(batch.index.page, Path.cwd())))
+    if not batch.failed:
+        return EXIT_OK
+    return EXIT_BAD_INPUT if all(r.failure is not None and r.failure.bad_input for r in batch.failed) else EXIT_FAILED
+
+
 COMMANDS = {"build": _cmd_build, "check": _cmd_check, "template": _cmd_template, "init": _cmd_init,
-            "serve": _cmd_serve}
+            "serve": _cmd_serve, "import": _cmd_import, "batch": _cmd_batch}
 
 
 # argparse's own messages, by the text argparse asks gettext for, and their catalogue key.
@@ -443,6 +548,8 @@ def main(argv: list[str] | None = None) -> int:
         """How a failure ends: for a build, that nothing was published, and why."""
         if args.command == "build":
             return cat.text("build.nothing_published", reason=sentence)
+        if args.command == "batch":  # what a batch has already published stays published
+            return f"{cat.text('error.line', sentence=sentence)} {cat.text('batch.interrupted')}"
         return cat.text("error.line", sentence=sentence)
 
     try:

@@ -94,6 +94,11 @@ def summary_sentences(ch: Chapter) -> list[Md]:
     town = r.data.town.name
     if not k["labels_total"]:
         labels = [ch.t("summary.no_labels", town=town)]
+    elif k["labels_total"] == 1:
+        # "holds 1 label out of the 1 followed" reads badly; a town of a network often follows one
+        [only] = r.statuses
+        said = "summary.only_held" if only.held else None if only.state == LabelState.UNKNOWN else "summary.only_not_held"
+        labels = [ch.t(said, town=town, date=ch.as_of, name=ch.names([only.label_id]))] if said else []
     else:
         labels = [ch.n("summary.held", k["labels_held"], town=town, date=ch.as_of,
                        total=cat.number(k["labels_total"]))]

@@ -15,13 +15,13 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
-import yaml
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from labels_report.core.dates import DatePrecision
 from labels_report.core.errors import LabelsReportError, ParameterError
+from labels_report.core.files import read_yaml
 
 LOCALES: dict[str, str] = {"fr": "fr_FR", "en": "en_GB"}
 """Registry of report languages: adding a language is adding an entry and a catalogue."""
@@ -108,7 +108,7 @@ def catalogue(lang: str) -> Catalogue:
     folder = resources.files("labels_report").joinpath("messages", lang)
     for part in sorted(folder.iterdir(), key=lambda p: p.name):
         if part.name.endswith(".yml"):
-            for key, value in (yaml.safe_load(part.read_text("utf-8")) or {}).items():
+            for key, value in (read_yaml(part.read_text("utf-8")) or {}).items():
                 if key in messages:
                     raise KeyError(f"message {key!r} defined twice in the {lang!r} catalogue")
                 messages[key] = value

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from labels_report.core.errors import ProjectNotFoundError
+from labels_report.core.files import read_yaml
 
 CONFIG = "_quarto.yml"
 DATA_FOLDER = "data"
 """The project's folder of towns: one data folder per town (``data/soissons``)."""
 REPORT_FOLDER = "report"
 FONTS_FOLDER = "fonts"
+_CONFIGS: dict[tuple[str, int, int], dict[str, Any]] = {}
 
 
 def source_project() -> Path | None:
@@ -79,11 +79,15 @@ class Project:
 
     @staticmethod
     def _read(path: Path) -> dict[str, Any]:
-        with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
-        if not isinstance(data, dict):
-            raise ProjectNotFoundError("project_config_invalid", path=str(path))
-        return data
+        # read again only when the file changed: a batch asks for the configuration of every town
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if key not in _CONFIGS:
+            data = read_yaml(path.read_text(encoding="utf-8")) or {}
+            if not isinstance(data, dict):
+                raise ProjectNotFoundError("project_config_invalid", path=str(path))
+            _CONFIGS[key] = data
+        return copy.deepcopy(_CONFIGS[key])
 
     def chapters(self, config: dict[str, Any]) -> list[Path]:
         """The chapter notebooks, in the book's order (relative to the project)."""

@@ -291,6 +291,7 @@ TOWN_KEYS: dict[str, TownKey] = {
         TownKey("name", True, "Soissons", "nom"),
         TownKey("insee_code", example="02722", french="code INSEE"),
         TownKey("department", example="Aisne (02)", french="département"),
+        TownKey("postcode", example="02200", french="code postal"),
         TownKey("address", example="Place de l'Hôtel de Ville, 02200 Soissons", french="adresse"),
         TownKey("phone", example="03 23 59 90 00", french="téléphone"),
         TownKey("website", example="https://www.ville-soissons.fr", french="site web"),

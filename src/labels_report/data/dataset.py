@@ -37,6 +37,8 @@ class Town:
     name: str
     insee_code: str = ""
     department: str = ""
+    postcode: str = ""
+    """The town's postcode ("02200"): a network's table may name a town by it and its name."""
     address: str = ""
     phone: str = ""
     website: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from labels_report.core.errors import ParameterError
@@ -12,7 +13,7 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def init_town(name: str, data_dir: Path | str) -> Path:
+def init_town(name: str, data_dir: Path | str, values: Mapping[str, str] | None = None) -> Path:
     """Create ``data_dir``, the data folder of town ``name``, and return it.
 
     The folder's name is the town's slug (``labels-report init`` uses
@@ -20,7 +21,8 @@ def init_town(name: str, data_dir: Path | str) -> Path:
     in), every table's CSV file with just its header row, and an empty
     ``texts/`` folder: it loads without error. Raises :class:`ParameterError`
     if the name is empty or ``data_dir`` exists and is not an empty folder
-    (nothing is overwritten).
+    (nothing is overwritten). ``values``: other keys of ``town.yml`` known already (the
+    INSEE code, the département, the postcode of a town a network's table names).
     """
     if not name.strip():
         raise ParameterError("town_name_empty")
@@ -28,7 +30,7 @@ def init_town(name: str, data_dir: Path | str) -> Path:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ParameterError("town_folder_exists", folder=str(folder))
     folder.mkdir(parents=True, exist_ok=True)
-    values = {"name": name.strip(), "slug": folder.resolve().name, "default_lang": "fr"}
+    values = {"name": name.strip(), "slug": folder.resolve().name, "default_lang": "fr", **(values or {})}
     lines = ["# Commune : une information par ligne, « clé: valeur ». Laisser vide ce qui n'est pas connu."]
     lines += [f"{key}: {_yaml_text(values.get(key, ''))}" for key in TOWN_KEYS]
     lines += ["",

@@ -170,6 +170,9 @@ def _town(sources: list[Source], data_dir: Path, found: Found) -> None:
     insee = values.get("insee_code", "")
     if insee and not re.fullmatch(r"\d{5}|2[AB]\d{3}", insee.upper()):
         error("town_insee_invalid", "insee_code")
+    postcode = values.get("postcode", "")
+    if postcode and not re.fullmatch(r"\d{5}", postcode):
+        error("town_postcode_invalid", "postcode")
     lang = values.get("default_lang", "") or "fr"
     if lang not in LOCALES:
         error("town_lang_invalid", "default_lang", expected=", ".join(LOCALES))
@@ -218,6 +221,7 @@ def _town(sources: list[Source], data_dir: Path, found: Found) -> None:
         name=values["name"],
         insee_code=insee.upper(),
         department=values.get("department", ""),
+        postcode=postcode,
         address=values.get("address", ""),
         phone=values.get("phone", ""),
         website=values.get("website", ""),
@@ -244,6 +248,8 @@ def _town_value(named: tuple[str, int | None], raw: object, where: tuple, found:
         text = without_controls(text)
     if name == "insee_code" and isinstance(raw, XlCell) and isinstance(raw.value, (int, float)):
         text = f"{int(raw.value):05d}"  # Excel drops the leading zero of 02722
+    if name == "postcode" and isinstance(raw, XlCell) and isinstance(raw.value, (int, float)):
+        text = f"{int(raw.value):05d}"  # and of 02200
     if name != "council_date" or year is None or not text:
         return text, text
     try:

@@ -97,6 +97,12 @@ def remember(computed: ComputedReport) -> None:
         _REPORTS.pop(next(iter(_REPORTS)))
 
 
+def forget() -> None:
+    """Forget every report and data set kept: a batch's kernel does so before another town."""
+    _REPORTS.clear()
+    _DATASETS.clear()
+
+
 def save(computed: ComputedReport, path: Path) -> Path:
     """Write ``computed`` for a chapter kernel to :func:`prime` from (readable by its owner only)."""
     with open(path, "wb") as handle:

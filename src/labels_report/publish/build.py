@@ -21,7 +21,6 @@ import contextlib
 import datetime as dt
 import errno
 import json
-import os
 import queue
 import shutil
 import threading
@@ -101,7 +100,7 @@ def build(data_dir: Path | str, year: int | None = None, *, editions: Sequence[s
           langs: Sequence[str] | None = None, engine: str = "auto", out: Path | str | None = None,
           project: Path | str | None = None, as_of: str | dt.date | None = None, horizon_months: int = 24,
           progress: Progress | None = None, force: bool = False, keep_notebooks: bool = False,
-          kernels: Sequence[ChapterKernel] | None = None, messages: str = "fr",
+          kernels: Sequence[ChapterKernel] | None = None, keep_kernels: bool = False, messages: str = "fr",
           steps: Steps | None = None) -> list[BuildResult]:
     """Build the report of ``year`` for each edition and language, and publish them all, or none.
 
@@ -111,8 +110,11 @@ def build(data_dir: Path | str, year: int | None = None, *, editions: Sequence[s
     whose inputs are those of the one already published is not built again
     (``force=True`` rebuilds). ``kernels``: chapter kernels already started
     (:func:`~labels_report.publish.kernel.start_kernels`), which the build stops
-    as soon as it no longer needs them; by default it starts its own. ``messages``: the
-    language of the progress messages; ``steps``: told how far the long work has gone.
+    as soon as it no longer needs them; by default it starts its own. ``keep_kernels=True``:
+    the kernels given belong to the caller, who reuses them for other reports (a batch's
+    worker keeps one warm kernel across towns): the build leaves them running, and only
+    stops them when it is interrupted. ``messages``: the language of the progress messages;
+    ``steps``: told how far the long work has gone.
 
     Raises `DataError` (nothing written) when the data hold errors,
     `NotebookExecutionError` when a chapter fails, `RenderError` when an engine
@@ -152,7 +154,8 @@ def build(data_dir: Path | str, year: int | None = None, *, editions: Sequence[s
 
     prepare_output(out_root)
     if not kernels:
-        kernels = start_kernels(kernels_for(len(editions) * (len(langs) if langs else 1)), proj.root, proj.fonts_dir)
+        kernels, keep_kernels = start_kernels(kernels_for(len(editions) * (len(langs) if langs else 1)), proj.root,
+                                              proj.fonts_dir), False
     try:
         say(words.text("progress.reading", folder=data_path))
         data = load_dataset(data_path)
@@ -170,10 +173,11 @@ def build(data_dir: Path | str, year: int | None = None, *, editions: Sequence[s
         with _locked(out_root, data.town.slug, int(year), say, words), _output_errors(out_root):
             remove_abandoned(out_root)
             return _build_runs(proj, data, digest, chosen, out_root, runs, kernels, say, words, force,
-                               keep_notebooks, steps)
+                               keep_notebooks, steps, keep_kernels)
     finally:
-        for kernel in kernels:
-            kernel.shutdown()
+        if not keep_kernels:
+            for kernel in kernels:
+                kernel.shutdown()
         remove_if_empty(out_root / STAGING)
         remove_if_empty(out_root / BUILDS)
 
@@ -184,7 +188,8 @@ def prepare_output(out_root: Path) -> None:
         raise OutputError("output_not_a_folder", path=str(out_root))
     try:
         (out_root / BUILDS).mkdir(parents=True, exist_ok=True)
-        probe = out_root / BUILDS / f".write-{os.getpid()}"
+        # The probe is not made in .build/: another build ending at that moment may remove it.
+        probe = out_root / f".write-{private_name(uuid.uuid4().hex[:8])}"
         probe.touch()
         probe.unlink()
     except OSError as error:
@@ -232,7 +237,8 @@ def _locked(out_root: Path, town: str, year: int, say: Progress, words: Catalogu
 
 def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_root: Path,
                 runs: list[ReportParams], kernels: Sequence[ChapterKernel], say: Progress, words: Catalogue,
-                force: bool, keep_notebooks: bool, steps: Steps | None = None) -> list[BuildResult]:
+                force: bool, keep_notebooks: bool, steps: Steps | None = None,
+                keep_kernels: bool = False) -> list[BuildResult]:
     """Every run, side by side on the kernels; published together, or not at all."""
     free: queue.Queue[ChapterKernel] = queue.Queue()
     for kernel in kernels:
@@ -241,7 +247,7 @@ def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_r
     total = sum(len(proj.chapters(proj.config(p.edition, p.lang))) + len(EDITIONS[p.edition].formats) for p in runs)
     context = _Context(proj, data, digest, engine, out_root, say, words, force, keep_notebooks,
                        _Countdown(len(runs)), cancel, _Steps(total, steps), several=len(runs) > 1,
-                       warnings=warning_count(data, runs[0]))
+                       warnings=warning_count(data, runs[0]), keep_kernels=keep_kernels)
     pool = ThreadPoolExecutor(max_workers=len(kernels))
     futures = [pool.submit(_with_kernel, free, context, params) for params in runs]
     try:
@@ -312,6 +318,8 @@ class _Context:
     """Several reports are built side by side: each progress line says which."""
     warnings: int = 0
     """Warnings about the data for the reports' year (``labels-report check`` lists them)."""
+    keep_kernels: bool = False
+    """The kernels belong to the caller: a kernel that has run its last chapters is not stopped."""
 
 
 class _Steps:
@@ -473,7 +481,7 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
         if notebooks:
             context.steps.advance()
         timings["execute"] = time.perf_counter() - step
-        if context.waiting.empty():
+        if context.waiting.empty() and not context.keep_kernels:
             kernel.release()  # its last chapters are done: it stops while the report renders
         exports.result()
     if context.cancel.is_set():

@@ -35,6 +35,7 @@ POLL = 0.2
 # collection of %reset, which costs more than a small chapter).
 RESET = ("import matplotlib, matplotlib.pyplot\nmatplotlib.pyplot.close('all')\nmatplotlib.rcdefaults()\n"
          "get_ipython().reset(new_session=False)\n")
+FORGET = "import labels_report.model.compute\nlabels_report.model.compute.forget()\n"
 # The kernel's own settings: no history written to the user's profile, no cache of
 # outputs (it would keep every chapter's Markdown alive).
 _SETUP = "get_ipython().displayhook.do_full_cache = False\n"
@@ -145,6 +146,16 @@ class ChapterKernel:
     def alive(self) -> bool:
         return self.km is not None and self.km.is_alive()
 
+    def pid(self) -> int | None:
+        """The kernel's process id (None before it started)."""
+        return getattr(getattr(self.km, "provisioner", None), "pid", None)
+
+    def broken(self) -> bool:
+        """Stopped, failed to start, or dead: of no more use (a batch's worker starts another)."""
+        if self._cancelled:
+            return True
+        return self._ready.is_set() and (self._failure is not None or not self.alive())
+
     # -- requests -----------------------------------------------------------------
     def run(self, code: str, timeout: float = STARTUP_TIMEOUT) -> None:
         """Run ``code`` in the kernel (not a chapter: the package's own requests). Raises
@@ -167,6 +178,12 @@ class ChapterKernel:
         content = reply["content"]
         if content["status"] != "ok":
             raise KernelFailure(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def forget(self) -> None:
+        """Drop what the kernel keeps of the reports it ran (a batch's worker, before another town):
+        its memory stays that of one town, however many it builds."""
+        self.wait()
+        self.run(RESET + FORGET)
 
     def prime(self, computed: Path) -> None:
         """Hand the report the parent computed (pickled in the build's own folder) to the chapters."""

@@ -66,6 +66,11 @@ def _package_digest() -> str:
     return digest_files(tree_files(folder), folder)
 
 
+def package_digest() -> str:
+    """One digest of the package's own files: what a page the package writes also depends on."""
+    return _package_digest()
+
+
 def project_files(project: Project, config: Mapping[str, Any], profiles: Sequence[str]) -> list[Path]:
     """The project's files a report depends on: the project file and its profiles, the index
     page, the chapter notebooks, and everything in ``report/``."""

@@ -22,8 +22,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import hashlib
 import os
 import shutil
+import socket
 import time
 import uuid
 from collections.abc import Sequence
@@ -111,9 +113,15 @@ def repair(destination: Path) -> None:
 
 # -- what running builds leave ---------------------------------------------------------
 
+_HOST = hashlib.sha256(socket.gethostname().encode("utf-8")).hexdigest()[:8]
+"""This machine, in the names of builds' folders: an output folder may be shared by the machines of a
+cluster, and a process id means something only on its own machine."""
+
+
 def private_name(run_id: str) -> str:
-    """The name of a build's own folder: its process, so that a later build knows whether it is alive."""
-    return f"{os.getpid()}-{run_id}"
+    """The name of a build's own folder: its process and machine, so that a later build knows whether
+    it is alive (``<pid>.<machine>-<run>``)."""
+    return f"{os.getpid()}.{_HOST}-{run_id}"
 
 
 def _alive(pid: int) -> bool:
@@ -128,7 +136,9 @@ def _alive(pid: int) -> bool:
 
 def _owner_alive(name: str) -> bool:
     """Whether the build that made a folder called ``name`` (see :func:`private_name`) still runs."""
-    pid = name.split("-", 1)[0]
+    pid, _, host = name.split("-", 1)[0].partition(".")
+    if host and host != _HOST:
+        return True  # another machine's build: only that machine can tell, and its builds clean up after it
     return pid.isdigit() and _alive(int(pid))
 
 

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pypandoc
-import typst
 
 from labels_report.chapters.escape import md_text
 from labels_report.core.errors import ParameterError, RenderError
@@ -158,25 +160,32 @@ def render_pdf(doc: RenderInput) -> Path:
         *_format_arguments(doc, "typst", TOC_DEPTH),
     ])
     typ_path = write_atomically(build_dir / f"{doc.basename}.typ", source.encode("utf-8"))
-    font_paths = pdf_font_paths(report_dir)
-    try:
-        pdf = typst.compile(
-            str(typ_path),
-            output=None,
-            format="pdf",
-            root=str(build_dir),
-            font_paths=font_paths,
-            ignore_system_fonts=True,
-            pdf_standards=PDF_STANDARDS,
-            timestamp=doc.source_date_epoch,
-        )
-    except typst.TypstError as error:
-        raise RenderError("typst", _typst_message(error)) from error
-    except (RuntimeError, ValueError) as error:
-        raise RenderError("typst", str(error)) from error
-    if not isinstance(pdf, bytes):
-        raise RenderError("typst", "the compiler returned no PDF")
+    pdf = compile_pdf({"input": str(typ_path), "root": str(build_dir), "font_paths": pdf_font_paths(report_dir),
+                       "ignore_system_fonts": True, "pdf_standards": PDF_STANDARDS,
+                       "timestamp": doc.source_date_epoch})
     return write_atomically(build_dir / f"{doc.basename}.pdf", pdf)
+
+
+TYPST_PROCESS = Path(__file__).with_name("typst_process.py")
+
+
+def compile_pdf(arguments: Mapping[str, Any]) -> bytes:
+    """The PDF Typst compiles with ``arguments`` (those of ``typst.compile``), compiled in a process
+    of its own (see :mod:`labels_report.publish.typst_process`: Typst keeps what it laid out in
+    the memory of its process). Raises ``RenderError`` with Typst's diagnostic when it fails."""
+    try:
+        run = subprocess.run([sys.executable, str(TYPST_PROCESS)], input=json.dumps(dict(arguments)).encode("utf-8"),
+                             capture_output=True, check=False)
+    except OSError as error:
+        raise RenderError("typst", f"{type(error).__name__}: {error}") from error
+    if run.returncode == 0 and run.stdout.startswith(b"%PDF"):
+        return run.stdout
+    try:
+        failure = json.loads(run.stderr.decode("utf-8", "replace"))
+    except ValueError:  # the process itself failed (killed, out of memory): its last words
+        lines = run.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError("typst", "\n".join(lines[-5:]) or f"exit code {run.returncode}") from None
+    raise RenderError("typst", _typst_message(SimpleNamespace(**failure)))
 
 
 def pdf_font_paths(report_dir: Path) -> list[str]:
@@ -345,7 +354,7 @@ def _report_dir(doc: RenderInput) -> Path:
     return report_dir
 
 
-def _typst_message(error: Exception) -> str:
+def _typst_message(error: object) -> str:
     """Typst's diagnostic (message, source excerpt, hints), or its message and hints."""
     diagnostic = str(getattr(error, "diagnostic", "") or "").strip()
     if diagnostic:

@@ -37,10 +37,11 @@ def need(condition: bool, message: str) -> None:
 
 def need_quarto() -> None:
     """Quarto 1.9.18 or newer on the PATH (a failure under CI, else a skip that says how to get it)."""
+    from labels_report.core.i18n import catalogue
     from labels_report.publish.versions import quarto_problem
 
     problem = quarto_problem()
-    said = f"{problem[0]} {problem[1]}" if problem else ""
+    said = catalogue("en").text(f"error.{problem[0]}", **problem[1]) if problem else ""
     need(problem is None, f"{said} (for the Quarto engine's tests: .ci/run installs Quarto 1.9 from "
                           "../shared/quarto with `../shared/quarto/install.sh .quarto && "
                           "export PATH=$PWD/.quarto/bin:$PATH`)")

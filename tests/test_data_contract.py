@@ -591,7 +591,8 @@ def test_town_yml_and_the_town_sheet_must_agree(tmp_path):
 
     (folder / "town.yml").write_text('name: Testville\naddress: ""\n', "utf-8")
     book = load_workbook(folder / "donnees.xlsx")
-    book["town"]["B5"] = "1 place de la Mairie"  # the address, typed in the sheet only
+    address_row = next(row for row in range(1, book["town"].max_row + 1) if book["town"].cell(row, 1).value == "address")
+    book["town"].cell(address_row, 2).value = "1 place de la Mairie"  # the address, typed in the sheet only
     book.save(folder / "donnees.xlsx")
     assert [i for i in check(folder, year=YEAR) if i.severity == "error"] == []
     assert load_dataset(folder).town.address == "1 place de la Mairie"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -96,7 +97,11 @@ class ChapterKernel:
                 # path longer than 107 bytes is refused by the system.
                 self._sockets = Path(tempfile.mkdtemp(prefix="lr-"))
                 self.km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "k"))
-                self.km.start_kernel(cwd=str(self.cwd), extra_arguments=KERNEL_ARGUMENTS)
+                # The kernel writes nothing on the command's own output: what a chapter prints comes
+                # back as messages, and a kernel stopped while it starts (Ctrl-C at that moment)
+                # would otherwise print its own traceback there, or keep the output open.
+                self.km.start_kernel(cwd=str(self.cwd), extra_arguments=KERNEL_ARGUMENTS,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 self.kc = self.km.client()
                 self.kc.start_channels()
             self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT)

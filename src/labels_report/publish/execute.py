@@ -12,9 +12,12 @@ executed notebook is what its maintainer needs).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +30,7 @@ from papermill.engines import Engine, papermill_engines
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from labels_report.core.errors import ChapterTimeoutError, KernelDiedError, NotebookExecutionError
+from labels_report.core.errors import BuildInterrupted, ChapterTimeoutError, KernelDiedError, NotebookExecutionError
 from labels_report.publish.kernel import KERNEL, RESET, STARTUP_TIMEOUT, ChapterKernel
 
 ENGINE = "labels-report"
@@ -45,6 +48,14 @@ def execute_chapters(kernel: ChapterKernel, notebooks: Sequence[Path], parameter
     exception when a cell fails; the partly executed notebook is written to ``keep``.
     """
     kernel.wait()
+    try:
+        return _execute(kernel, notebooks, parameters, keep, progress, timeout)
+    finally:
+        _close_thread_loop()
+
+
+def _execute(kernel: ChapterKernel, notebooks: Sequence[Path], parameters: Mapping[str, object], keep: Path,
+             progress: Progress | None, timeout: int) -> list[ExecutedChapter]:
     executed = []
     for index, notebook in enumerate(notebooks, start=1):
         if progress:
@@ -61,6 +72,8 @@ def execute_chapters(kernel: ChapterKernel, notebooks: Sequence[Path], parameter
                 notebook.name, _failed_cell(kernel.last_notebook), error.ename, error.evalue,
                 _ANSI.sub("", "\n".join(error.traceback)), str(kept)) from None
         except DeadKernelError:
+            if kernel.stopping:  # stopped by an interrupted build: nothing to keep
+                raise BuildInterrupted() from None
             kept = _keep(kernel, keep, notebook)
             raise KernelDiedError(notebook.name, _running_cell(kernel.last_notebook), "DeadKernelError",
                                   "the kernel died", "", str(kept)) from None
@@ -70,6 +83,18 @@ def execute_chapters(kernel: ChapterKernel, notebooks: Sequence[Path], parameter
                                       str(error).splitlines()[0] if str(error) else "", "", str(kept)) from None
         executed.append(ExecutedChapter(notebook.name, node))
     return executed
+
+
+def _close_thread_loop() -> None:
+    """Close the event loop papermill's notebook client made in this thread (a build's thread):
+    left to the garbage collector, a loop whose chapter was interrupted may fail to close at
+    the command's exit, and print a traceback."""
+    if threading.current_thread() is threading.main_thread():
+        return  # the command's own loop, if any, is not this module's
+    with contextlib.suppress(RuntimeError):  # no loop in this thread
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
 
 
 def _keep(kernel: ChapterKernel, folder: Path, notebook: Path) -> Path:
@@ -118,8 +143,9 @@ class SharedKernelEngine(Engine):
         client = PapermillNotebookClient(nb_man, km=kernel.km, timeout=execution_timeout,
                                          startup_timeout=STARTUP_TIMEOUT, kernel_name=kernel_name, log=_logger,
                                          log_output=log_output)
-        client.kc = kernel.kc
-        return client.execute()
+        with kernel.executing() as kc:
+            client.kc = kc
+            return client.execute()
 
 
 papermill_engines.register(ENGINE, SharedKernelEngine)

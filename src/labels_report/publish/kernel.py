@@ -13,6 +13,7 @@ command can start kernels before it loads anything heavy.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
@@ -20,6 +21,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,8 @@ KERNEL = "python3"
 STARTUP_TIMEOUT = 120
 POLL = 0.2
 """Seconds between two looks at a kernel that has not answered yet (is it alive, stopped?)."""
+STOP_WAIT = 5.0
+"""Seconds a kernel being stopped gives the chapter it executes to let go of its channels."""
 # Between chapters: figures closed, matplotlib's settings back to their defaults, and
 # every name a chapter defined forgotten (IPython's reset, without the full garbage
 # collection of %reset, which costs more than a small chapter).
@@ -80,6 +84,8 @@ class ChapterKernel:
         self._lock = threading.Lock()
         self._cancelled = False
         self._stopped = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
         self.last_notebook: Any = None
         """The notebook papermill is executing or executed last (kept when a chapter fails)."""
 
@@ -131,6 +137,9 @@ class ChapterKernel:
             if self.km is not None and self.km.has_kernel:
                 self.km.shutdown_kernel(now=True)
             self._ready.wait()  # a boot still waiting for the kernel sees it gone
+            # A chapter being executed sees the kernel stopped at its next look (its waits are cut
+            # in slices): its channels are closed once it has let go of them, not under it.
+            self._idle.wait(timeout=STOP_WAIT)
             if self.kc is not None:
                 self.kc.stop_channels()
         finally:
@@ -147,6 +156,23 @@ class ChapterKernel:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
+
+    @property
+    def stopping(self) -> bool:
+        """Whether the kernel is being stopped (or was)."""
+        return self._cancelled
+
+    @contextlib.contextmanager
+    def executing(self) -> Iterator[Any]:
+        """The kernel's client for a notebook client (nbclient) to execute a notebook with: its
+        waits for a message are cut in slices, and end (``DeadKernelError``) as soon as the kernel
+        is being stopped, so that an interrupted build never waits for a kernel that is gone."""
+        self.wait()
+        self._idle.clear()
+        try:
+            yield _StoppableClient(self.kc, self)
+        finally:
+            self._idle.set()
 
     def alive(self) -> bool:
         return self.km is not None and self.km.is_alive()
@@ -204,3 +230,42 @@ def start_kernels(count: int, cwd: Path, fonts: Path | None) -> list[ChapterKern
 def kernels_for(reports: int) -> int:
     """How many kernels to run side by side for ``reports`` reports: one per core at most."""
     return max(1, min(reports, os.cpu_count() or 1))
+
+
+class _StoppableChannel:
+    """A channel of the kernel's client whose ``get_msg`` waits in slices of :data:`POLL` seconds and
+    raises nbclient's ``DeadKernelError`` once the kernel is being stopped (nbclient waits for a
+    message without a time limit, and a blocking wait holds its whole event loop)."""
+
+    def __init__(self, channel: Any, kernel: ChapterKernel):
+        self._channel = channel
+        self._kernel = kernel
+
+    def get_msg(self, timeout: float | None = None) -> Any:
+        from nbclient.exceptions import DeadKernelError
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if self._kernel.stopping:
+                raise DeadKernelError("the kernel was stopped")
+            left = POLL if deadline is None else min(POLL, max(0.0, deadline - time.monotonic()))
+            try:
+                return self._channel.get_msg(timeout=left)
+            except queue.Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._channel, name)
+
+
+class _StoppableClient:
+    """The kernel's client as a notebook client sees it: its shell and IOPub channels stoppable."""
+
+    def __init__(self, client: Any, kernel: ChapterKernel):
+        self._client = client
+        self.shell_channel = _StoppableChannel(client.shell_channel, kernel)
+        self.iopub_channel = _StoppableChannel(client.iopub_channel, kernel)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)

@@ -37,11 +37,11 @@ import time
 from pathlib import Path
 
 from generate_town import generate
+from proctree import processes, tree
 
 from labels_report.publish.batch import Outcome, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = 4096
 
 
 def generate_network(root: Path, towns: int) -> list[Path]:
@@ -55,35 +55,6 @@ def generate_network(root: Path, towns: int) -> list[Path]:
     return folders
 
 
-def _processes() -> tuple[dict[int, list[int]], dict[int, int], dict[int, str]]:
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    command: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            statm = (entry / "statm").read_text().split()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(statm[1]) * PAGE
-        command[pid] = cmdline
-    return children, rss, command
-
-
-def _tree(root: int, children: dict[int, list[int]], rss: dict[int, int]) -> int:
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack += children.get(pid, [])
-    return total
-
-
 class WorkerMemory:
     """The peak resident memory of each worker process's tree (worker, kernel, Pandoc, Typst) while it runs."""
 
@@ -95,9 +66,9 @@ class WorkerMemory:
     def _sample(self) -> None:
         me = os.getpid()
         while not self._done.is_set():
-            children, rss, command = _processes()
+            children, rss, command = processes()
             for pid in self._workers(me, children, command):
-                self.peaks[pid] = max(self.peaks.get(pid, 0), _tree(pid, children, rss))
+                self.peaks[pid] = max(self.peaks.get(pid, 0), tree(pid, children, rss)[0])
             time.sleep(0.1)
 
     @staticmethod

@@ -23,33 +23,15 @@ import time
 from pathlib import Path
 
 from generate_town import generate
+from proctree import processes, tree
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = 4096
 
 
 def tree_rss(root: int) -> tuple[int, int]:
     """(total, largest) resident memory in bytes of ``root`` and all its descendants."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            statm = (entry / "statm").read_text().split()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(statm[1]) * PAGE
-    total, largest, stack = 0, 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        largest = max(largest, rss.get(pid, 0))
-        stack += children.get(pid, [])
-    return total, largest
+    children, rss, _command = processes()
+    return tree(root, children, rss)
 
 
 def measure(command: list[str]) -> tuple[float, int, int, subprocess.CompletedProcess]:

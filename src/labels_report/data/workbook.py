@@ -146,24 +146,23 @@ def _notice_sheet(ws, lang: str) -> None:
         ws.append([line])
     header = [cat.text(f"template.notice.{key}") for key in ("column", "content", "format", "example", "required")]
     yes, no = cat.text("template.yes"), cat.text("template.no")
-    for table in TABLES.values():
+
+    def section(sheet: str, description: str) -> None:
+        """A sheet's part of the Notice: its name, what it holds, the header of its rows."""
         ws.append([])
-        ws.append([cat.text("template.notice.sheet", sheet=table.sheet_name(lang))])
+        ws.append([cat.text("template.notice.sheet", sheet=sheet)])
         ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
-        ws.append([cat.text(f"contract.table.{table.name}")])
+        ws.append([description])
         ws.append(header)
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
+
+    for table in TABLES.values():
+        section(table.sheet_name(lang), cat.text(f"contract.table.{table.name}"))
         for column in table.columns:
             ws.append([column.header(lang), cat.text(f"contract.column.{table.name}.{column.name}"),
                        _format_text(column, lang), column.example, yes if column.required else no])
-    ws.append([])
-    ws.append([cat.text("template.notice.sheet", sheet=_town_sheet_name(lang))])
-    ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
-    ws.append([cat.text("contract.table.town")])
-    ws.append(header)
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
+    section(_town_sheet_name(lang), cat.text("contract.table.town"))
     for key in TOWN_KEYS.values():
         ws.append([key.key(lang), cat.text(f"contract.town.{key.name}"), cat.text("contract.kind.text"), key.example,
                    yes if key.required else no])
@@ -172,13 +171,7 @@ def _notice_sheet(ws, lang: str) -> None:
         ws.append([f"{key.key(lang)} {year}" if lang == "fr" else f"{key.name}_{year}",
                    cat.text(f"contract.town.{key.name}"), cat.text("contract.kind.text"),
                    cat.text(f"template.town.example.{key.name}"), no])
-    ws.append([])
-    ws.append([cat.text("template.notice.sheet", sheet=_texts_sheet_name(lang))])
-    ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
-    ws.append([cat.text("contract.table.texts")])
-    ws.append(header)
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
+    section(_texts_sheet_name(lang), cat.text("contract.table.texts"))
     for column in TEXTS.columns:
         ws.append([column.header(lang), cat.text(f"contract.column.texts.{column.name}"), _format_text(column, lang),
                    column.example, yes if column.required else no])

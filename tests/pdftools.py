@@ -1,8 +1,15 @@
-"""Reading a PDF's structure tree (tagged PDF) in tests."""
+"""Reading a PDF in tests: its text, its structure tree (tagged PDF)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pypdf
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page, one page after the other."""
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
 
 
 def structure_nodes(reader: pypdf.PdfReader) -> list[pypdf.generic.DictionaryObject]:

@@ -17,6 +17,7 @@ from labels_report.data.places import commune_key
 from labels_report.model.palmares import import_palmares
 from labels_report.publish.batch import Outcome, run_batch
 from paths import ROOT, need
+from pdftools import pdf_text
 
 pytestmark = pytest.mark.slow
 
@@ -162,6 +163,62 @@ def test_the_command_shows_a_table_of_results_and_exits_2_for_bad_data(local_bat
     assert "échec" in failed and "label_events.csv, ligne 3, colonne date" in failed and "2016-02-31" in failed
     assert "0 construit, 2 à jour, 1 en échec" in run.stdout  # saint-quentin, saint-valery-sur-somme, soissons
     assert "Index du réseau à jour" in run.stdout  # the index is the whole network's, whatever towns were built
+
+
+def test_a_worker_does_one_thing_at_a_time_and_builds_what_the_single_command_builds(network, tmp_path,
+                                                                                      monkeypatch):
+    """A worker keeps to one core: its formats render one after the other and the exports are written
+    after the chapters (never beside them); its reports are those of ``labels-report build``."""
+    import threading
+
+    from labels_report.publish import build as building
+    from labels_report.publish import engines
+    from labels_report.publish.build import build
+
+    lock, running, most, executing, beside = threading.Lock(), [0], [0], threading.Event(), []
+
+    def counted(render):
+        def run(doc):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            try:
+                return render(doc)
+            finally:
+                with lock:
+                    running[0] -= 1
+        return run
+
+    def chapters(*args, **kwargs):
+        executing.set()
+        try:
+            return execute(*args, **kwargs)
+        finally:
+            executing.clear()
+
+    def exports(*args, **kwargs):
+        beside.append(executing.is_set())
+        return write(*args, **kwargs)
+
+    execute, write = building.execute_chapters, building._write_files
+    monkeypatch.setattr(engines, "render_html", counted(engines.render_html))
+    monkeypatch.setattr(engines, "render_pdf", counted(engines.render_pdf))
+    monkeypatch.setattr(building, "execute_chapters", chapters)
+    monkeypatch.setattr(building, "_write_files", exports)
+    batch = run_batch(network, YEAR, editions=["conseil"], towns="[cl]*", workers=1, engine="pandoc",
+                      out=tmp_path / "batch", project=ROOT)  # one worker: in this process
+    assert [r.outcome for r in batch.results] == [Outcome.BUILT, Outcome.BUILT]
+    assert most == [1] and beside == [False, False]
+
+    monkeypatch.undo()
+    build(network / "laon", YEAR, editions=["conseil"], engine="pandoc", out=tmp_path / "single", project=ROOT)
+    ours, theirs = (tmp_path / where / "laon" / str(YEAR) / "conseil" for where in ("batch", "single"))
+    names = [f"rapport-labels-laon-{YEAR}.html", "echeances.ics",
+             *(f"donnees/{table.name}" for table in sorted((theirs / "donnees").glob("*.csv")))]
+    assert len(names) > 4
+    for name in names:
+        assert (ours / name).read_bytes() == (theirs / name).read_bytes(), name
+    assert pdf_text(ours / f"rapport-labels-laon-{YEAR}.pdf") == pdf_text(theirs / f"rapport-labels-laon-{YEAR}.pdf")
 
 
 def test_dask_builds_the_same_reports_as_the_local_workers(local_batch, network, dask_cluster, tmp_path):

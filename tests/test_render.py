@@ -621,3 +621,61 @@ def test_html_never_scrolls_sideways_on_a_phone(html_path: Path) -> None:
     assert regions and not [r for r in regions if r["cards"] and r["scrolls"]]
     assert all(r["cue"] != "none" for r in regions if r["scrolls"] and not r["cards"]), regions
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []
+
+
+# -- side by side, or one at a time -------------------------------------------------------------
+
+
+def _recording_renderers(monkeypatch, barrier=None):
+    """Stand-ins for the two renderers that record how many of them run at once (``barrier``:
+    each waits there for the other, which only returns when both run at the same time)."""
+    import threading
+
+    from labels_report.publish import engines
+
+    lock, running, most, order = threading.Lock(), [0], [0], []
+
+    def fake(fmt):
+        def render(doc):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+                order.append(fmt)
+            if barrier is not None:
+                barrier.wait()
+            with lock:
+                running[0] -= 1
+            return doc.build_dir / f"report.{fmt}"
+        return render
+
+    monkeypatch.setattr(engines, "render_html", fake("html"))
+    monkeypatch.setattr(engines, "render_pdf", fake("pdf"))
+    return most, order
+
+
+def _job(tmp_path):
+    from labels_report.publish.engines import RenderJob
+
+    return RenderJob(project_root=REPORT_DIR.parent, build_dir=tmp_path, chapters=[], markdown="# x", config={},
+                     metadata={}, basename="report")
+
+
+def test_the_formats_render_side_by_side_by_default(tmp_path, monkeypatch):
+    import threading
+
+    from labels_report.publish.engines import ENGINES
+
+    most, _order = _recording_renderers(monkeypatch, threading.Barrier(2, timeout=20))
+    produced = ENGINES["pandoc"].render(_job(tmp_path), ["html", "pdf"], lambda _fmt: None, True)
+    assert most == [2]  # the barrier let them through: both ran at once
+    assert produced == {"html": tmp_path / "report.html", "pdf": tmp_path / "report.pdf"}
+
+
+def test_a_caller_that_keeps_to_one_core_gets_one_format_at_a_time(tmp_path, monkeypatch):
+    from labels_report.publish.engines import ENGINES
+
+    told: list[str] = []
+    most, order = _recording_renderers(monkeypatch)
+    produced = ENGINES["pandoc"].render(_job(tmp_path), ["html", "pdf"], told.append, False)
+    assert most == [1] and order == ["html", "pdf"] and told == ["HTML", "PDF"]
+    assert produced == {"html": tmp_path / "report.html", "pdf": tmp_path / "report.pdf"}

@@ -11,6 +11,10 @@ the same way. The order of a batch:
    machine, or the workers of a Dask cluster), each keeping **one warm chapter
    kernel** across the towns it builds (it forgets the previous town's report
    first): a town costs its computation and its rendering, not a kernel start.
+   A worker does one thing at a time (its formats render one after the other):
+   it keeps to one processor core, so that N workers use N cores, as Dask counts
+   them, and a second worker doubles the work done rather than competing with
+   the first one's renderers.
 3. A town whose data hold errors, or whose build fails, is a failed unit: the
    others go on. Results (folders, timings, the first error) come back to the
    caller as plain data, with progress and the time left.
@@ -196,7 +200,7 @@ def build_unit(unit: Unit, settings: Settings) -> UnitResult:
         results = build(unit.data_dir, unit.year, editions=[unit.edition], langs=settings.langs,
                         engine=settings.engine, out=settings.out, project=project.root, as_of=settings.as_of,
                         horizon_months=settings.horizon_months, force=settings.force, kernels=[kernel],
-                        keep_kernels=True, messages=settings.messages)
+                        keep_kernels=True, messages=settings.messages, side_by_side=False)
     except BuildInterrupted:
         raise  # Ctrl-C, or a request to stop: the batch stops too
     except Exception as error:  # noqa: BLE001 - one town's failure is a result, not the batch's end

@@ -101,7 +101,7 @@ def build(data_dir: Path | str, year: int | None = None, *, editions: Sequence[s
           project: Path | str | None = None, as_of: str | dt.date | None = None, horizon_months: int = 24,
           progress: Progress | None = None, force: bool = False, keep_notebooks: bool = False,
           kernels: Sequence[ChapterKernel] | None = None, keep_kernels: bool = False, messages: str = "fr",
-          steps: Steps | None = None) -> list[BuildResult]:
+          steps: Steps | None = None, side_by_side: bool = True) -> list[BuildResult]:
     """Build the report of ``year`` for each edition and language, and publish them all, or none.
 
     Without ``year``, the report is about the last year that has ended and has
@@ -114,7 +114,9 @@ def build(data_dir: Path | str, year: int | None = None, *, editions: Sequence[s
     the kernels given belong to the caller, who reuses them for other reports (a batch's
     worker keeps one warm kernel across towns): the build leaves them running, and only
     stops them when it is interrupted. ``messages``: the language of the progress messages;
-    ``steps``: told how far the long work has gone.
+    ``steps``: told how far the long work has gone. ``side_by_side=False``: one thing at a
+    time, on one processor core (the formats render one after the other, the exports are
+    written after the chapters): a batch's worker, whose parallelism is the batch's workers.
 
     Raises `DataError` (nothing written) when the data hold errors,
     `NotebookExecutionError` when a chapter fails, `RenderError` when an engine
@@ -173,7 +175,7 @@ def build(data_dir: Path | str, year: int | None = None, *, editions: Sequence[s
         with _locked(out_root, data.town.slug, int(year), say, words), _output_errors(out_root):
             remove_abandoned(out_root)
             return _build_runs(proj, data, digest, chosen, out_root, runs, kernels, say, words, force,
-                               keep_notebooks, steps, keep_kernels)
+                               keep_notebooks, steps, keep_kernels, side_by_side)
     finally:
         if not keep_kernels:
             for kernel in kernels:
@@ -238,7 +240,7 @@ def _locked(out_root: Path, town: str, year: int, say: Progress, words: Catalogu
 def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_root: Path,
                 runs: list[ReportParams], kernels: Sequence[ChapterKernel], say: Progress, words: Catalogue,
                 force: bool, keep_notebooks: bool, steps: Steps | None = None,
-                keep_kernels: bool = False) -> list[BuildResult]:
+                keep_kernels: bool = False, side_by_side: bool = True) -> list[BuildResult]:
     """Every run, side by side on the kernels; published together, or not at all."""
     free: queue.Queue[ChapterKernel] = queue.Queue()
     for kernel in kernels:
@@ -247,7 +249,7 @@ def _build_runs(proj: Project, data: Dataset, digest: str, engine: Engine, out_r
     total = sum(len(proj.chapters(proj.config(p.edition, p.lang))) + len(EDITIONS[p.edition].formats) for p in runs)
     context = _Context(proj, data, digest, engine, out_root, say, words, force, keep_notebooks,
                        _Countdown(len(runs)), cancel, _Steps(total, steps), several=len(runs) > 1,
-                       warnings=warning_count(data, runs[0]), keep_kernels=keep_kernels)
+                       warnings=warning_count(data, runs[0]), keep_kernels=keep_kernels, side_by_side=side_by_side)
     pool = ThreadPoolExecutor(max_workers=len(kernels))
     futures = [pool.submit(_with_kernel, free, context, params) for params in runs]
     try:
@@ -320,6 +322,8 @@ class _Context:
     """Warnings about the data for the reports' year (``labels-report check`` lists them)."""
     keep_kernels: bool = False
     """The kernels belong to the caller: a kernel that has run its last chapters is not stopped."""
+    side_by_side: bool = True
+    """Exports written while the chapters execute, formats rendered side by side (else one at a time)."""
 
 
 class _Steps:
@@ -462,9 +466,9 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
         handover.unlink(missing_ok=True)
 
     # The exports and the calendar come from the same computation as the chapters, and
-    # are written while the kernel executes them.
+    # are written while the kernel executes them (or after, one thing at a time).
     with ThreadPoolExecutor(max_workers=1) as side:
-        exports = side.submit(_write_files, computed, build_dir, name)
+        exports = side.submit(_write_files, computed, build_dir, name) if context.side_by_side else None
         step = time.perf_counter()
         parameters = {"data_dir": data.data_dir, "year": params.year, "edition": params.edition,
                       "lang": params.lang, "as_of": params.reference_date.isoformat(),
@@ -483,7 +487,10 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
         timings["execute"] = time.perf_counter() - step
         if context.waiting.empty() and not context.keep_kernels:
             kernel.release()  # its last chapters are done: it stops while the report renders
-        exports.result()
+        if exports is not None:
+            exports.result()
+        else:
+            _write_files(computed, build_dir, name)
     if context.cancel.is_set():
         raise BuildInterrupted()
     chapters = [chapter.write(build_dir) for chapter in executed] \
@@ -504,7 +511,7 @@ def _assemble(context: _Context, params: ReportParams, kernel: ChapterKernel, co
         key = f"progress.format.{fmt.lower()}"
         tell(context.words.text("progress.rendering", format=context.words.text(key) if context.words.has(key) else fmt))
 
-    produced = context.engine.render(job, EDITIONS[params.edition].formats, render)
+    produced = context.engine.render(job, EDITIONS[params.edition].formats, render, context.side_by_side)
     if rendering:
         context.steps.advance()
     timings["render"] = time.perf_counter() - step

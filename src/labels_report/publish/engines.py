@@ -44,7 +44,8 @@ class RenderJob:
 class Engine:
     name: str
     available: Callable[[], bool]
-    render: Callable[[RenderJob, Sequence[str], Callable[[str], None]], dict[str, Path]]
+    render: Callable[[RenderJob, Sequence[str], Callable[[str], None], bool], dict[str, Path]]
+    """``render(job, formats, progress, side_by_side)``: the formats' files."""
     version: Callable[[], str]
     needs_notebooks: bool = False
     """The engine reads the executed notebooks from the build folder (else only their Markdown)."""
@@ -56,7 +57,8 @@ def _render_input(job: RenderJob) -> RenderInput:
                        report_dir=job.project_root / "report", formats=dict(job.config.get("format") or {}))
 
 
-def _pandoc_render(job: RenderJob, formats: Sequence[str], progress: Callable[[str], None]) -> dict[str, Path]:
+def _pandoc_render(job: RenderJob, formats: Sequence[str], progress: Callable[[str], None],
+                   side_by_side: bool = True) -> dict[str, Path]:
     doc = _render_input(job)
     renderers = {"html": render_html, "pdf": render_pdf}
 
@@ -65,13 +67,14 @@ def _pandoc_render(job: RenderJob, formats: Sequence[str], progress: Callable[[s
         return renderers[fmt](doc)
 
     # Pandoc runs as its own process and Typst outside the interpreter's lock: the
-    # formats render side by side.
-    with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
+    # formats render side by side (unless the caller keeps to one processor core).
+    with ThreadPoolExecutor(max_workers=len(formats) if side_by_side and formats else 1) as pool:
         paths = list(pool.map(one, formats))
     return dict(zip(formats, paths, strict=True))
 
 
-def _quarto_render(job: RenderJob, formats: Sequence[str], progress: Callable[[str], None]) -> dict[str, Path]:
+def _quarto_render(job: RenderJob, formats: Sequence[str], progress: Callable[[str], None],
+                   side_by_side: bool = True) -> dict[str, Path]:
     return quarto.render(project_root=job.project_root, build_dir=job.build_dir, chapters=job.chapters,
                          config=job.config, doc=_render_input(job), formats=formats, progress=progress)
 

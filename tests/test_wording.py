@@ -101,3 +101,20 @@ def test_an_unknown_total_says_so(tmp_path):
     assert "Au moins 26\u202f500\u00a0€ ont été dépensés\u00a0; la dépense n’est pas renseignée pour 2 actions sur 6." \
         in rich
     assert "Pour les 4 actions sur 6 dont le budget prévu et la dépense sont connus" in rich
+
+
+@pytest.mark.parametrize("lang,one_year,span", [
+    ("fr", "Labels, actions et budget en 2016", "de 2016 à 2016"),
+    ("en", "Labels, actions and budget in 2016", "from 2016 to 2016"),
+])
+def test_a_town_without_actions_has_one_year_not_a_span_of_one(tmp_path, lang, one_year, span):
+    """A town imported from a network's list holds a label and no action: its table over the
+    years has the report's year only, and says so rather than "from 2016 to 2016"."""
+    from labels_report.model.palmares import import_palmares
+
+    table = tmp_path / "palmares.csv"
+    table.write_text("année;commune;code_insee;fleurs\n2015;Laon;02408;2\n2016;Laon;02408;3\n", "utf-8")
+    import_palmares(table, "villes-villages-fleuris", tmp_path / "data")
+    text = as_read(chapters(tmp_path / "data" / "laon", 2016, lang=lang, tmp_path=tmp_path)["year_over_year"])
+    assert one_year in text and span not in text
+    assert ("ne compte qu’une année" if lang == "fr" else "one year only") in text

@@ -115,9 +115,11 @@ def year_over_year(ch: Chapter) -> Md:
     blocks.append(md.heading(2, ch.t("yoy.years_title"), "yoy-years"))
     years = ch.table("evolution-pluriannuelle")
     first, last = int(years["year"].min()), int(years["year"].max())
-    blocks.append(md.paragraph(ch.t("yoy.years_intro", first=first, last=last), ch.t("table.abbreviation"),
+    span = {"first": first, "last": last} if first != last else {"year": first}
+    one = "" if first != last else "_one"
+    blocks.append(md.paragraph(ch.t(f"yoy.years_intro{one}", **span), ch.t("table.abbreviation"),
                                ch.t("table.abbreviation_partial") if tb.partial_sums(years) else ""))
-    blocks.append(ch.render(years, MULTI_YEAR_COLUMNS, ch.t("yoy.years_caption", first=first, last=last),
+    blocks.append(ch.render(years, MULTI_YEAR_COLUMNS, ch.t(f"yoy.years_caption{one}", **span),
                             "tbl-multi-year", source="evolution-pluriannuelle"))
     if len(years) < charts.MIN_KNOWN:
         return md.join(blocks)  # one year compares nothing: the table says it all

@@ -33,7 +33,7 @@ from labels_report.model.compute import compute
 SECRET = ("LABELS_REPORT_TEST_SECRET", "ZQSECRET-4242")
 """An environment variable of the build: a Quarto shortcode ``{{< env ... >}}`` would print it."""
 HOSTILE = ('<script>alert(1)</script> ![x](/etc/hostname) `#read("/etc/passwd")`{=typst} | * # $ @ $x$ _y_ [z](#a)'
-           f'\n{{{{< include /etc/passwd >}}}} {{{{< env {SECRET[0]} >}}}} ]{{#x}} \\ % ~ ^ <!-- --> &amp; @fig-x')
+           f'\n{{{{< include /etc/passwd >}}}} {{{{< env {SECRET[0]} >}}}} ]{{#x}} \\ % ~ ^ <!-- --> &amp; @fig-x -?')
 FILE_SAFE = HOSTILE.replace("/", "∕").replace("\n", " ")
 """The hostile text as a file name can hold it (no ``/``, no line break)."""
 LIST_SAFE = HOSTILE.replace(";", ",").replace("\n", " ")

@@ -53,6 +53,8 @@ HOSTILE = [
     "$",
     "@",
     '"quotes"',
+    "Coût -? à voir",  # Typst reads "-?" as a soft hyphen
+    "a-?b-?",
 ]
 
 

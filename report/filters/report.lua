@@ -391,6 +391,39 @@ local function keep_figure_with_its_data_link(blocks)
   return nil
 end
 
+-- Typst reads "-?" as a soft hyphen, and drops the "?": Pandoc's Typst writer leaves it as
+-- it is, so a "?" that follows a hyphen is written escaped ("-\?"), and shows as typed.
+local function keep_question_after_hyphen(inlines)
+  local out, changed = pandoc.List(), false
+  for i, inline in ipairs(inlines) do
+    local text = inline.t == 'Str' and inline.text or nil
+    local before = inlines[i - 1]
+    if text and text:sub(1, 1) == '?' and before and before.t == 'Str' and before.text:sub(-1) == '-' then
+      text = text:sub(2)
+      out:insert(pandoc.RawInline('typst', '\\?'))
+      changed = true
+    end
+    if text and text:find('-?', 1, true) then
+      local rest = text
+      while true do
+        local at = rest:find('-?', 1, true)
+        if not at then break end
+        out:insert(pandoc.Str(rest:sub(1, at)))
+        out:insert(pandoc.RawInline('typst', '\\?'))
+        rest = rest:sub(at + 2)
+      end
+      if rest ~= '' then out:insert(pandoc.Str(rest)) end
+      changed = true
+    elseif text then
+      if text ~= '' then out:insert(pandoc.Str(text)) end
+    else
+      out:insert(inline)
+    end
+  end
+  if changed then return out end
+  return nil
+end
+
 local filters = {
   { Meta = read_meta },
   { traverse = 'topdown', Figure = on_figure, Image = on_image, Link = on_link },
@@ -399,6 +432,7 @@ local filters = {
 if is_html then
   table.insert(filters, { Table = on_table })
 elseif is_typst then
+  table.insert(filters, { Inlines = keep_question_after_hyphen })
   table.insert(filters, { Table = widen_narrow_columns, Blocks = keep_figure_with_its_data_link })
 end
 return filters

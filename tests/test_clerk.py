@@ -224,3 +224,28 @@ def test_a_mistyped_command_or_value_gets_a_suggestion_and_a_plain_word():
     assert "invalid choice: 'publc'" in english.stderr and 'did you mean "public"?' in english.stderr
     help_text = cli("--help").stdout
     assert "\n  build " in help_text and "COMMANDE\n" not in help_text, "the commands, without a placeholder line"
+
+
+def test_a_reference_to_an_unknown_label_names_the_columns_as_the_workbook_does(tmp_path):
+    """In a French workbook, an event, an action, a year of an action and a text that point to
+    what the data do not hold are told with the sheets' own French column names."""
+    from openpyxl import load_workbook
+
+    folder = filled_template(tmp_path / "data" / "testville", "fr")
+    book = load_workbook(folder / "saisie.xlsx")
+    events, actions, years = book["Événements"], book["Actions"], book["Actions par année"]
+    events.cell(2, 1).value = "ville-fleurrie"
+    actions.append(["A99", "Action sans label", None, "ville-inconnue"])
+    years.cell(2, 1).value = "Z99"
+    book["Textes"].append([2017, "label-inconnu", None, "Un texte."])
+    book.save(folder / "saisie.xlsx")
+    result = cli("check", "--data", str(folder), "--year", "2017")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    said = result.stdout + result.stderr
+    labels_id = book["Labels"].cell(1, 1).value
+    actions_id = actions.cell(1, 1).value
+    assert f"label inconnu « ville-fleurrie » : absent de la colonne {labels_id} dans saisie.xlsx [Labels]" in said
+    assert f"label inconnu « ville-inconnue » : absent de la colonne {labels_id}" in said
+    assert f"action inconnue « Z99 » : absente de la colonne {actions_id} dans saisie.xlsx [Actions]" in said
+    assert f"attendu l’identifiant d’un label (colonne {labels_id} dans saisie.xlsx [Labels])" in said
+    assert "label_id" not in said and "action_id" not in said

@@ -742,7 +742,7 @@ def test_texts_typed_in_the_workbook_are_read_like_text_files(tmp_path):
     wb.save(book)
     found = {(i.code, i.sheet, i.row, i.column) for i in check(folder, year=YEAR) if i.severity == "error"}
     assert found == {("text_duplicate_row", "Texts", 4, "label_or_section"),
-                     ("text_label_unknown", "Texts", 5, "label_or_section"),
+                     ("text_row_label_unknown", "Texts", 5, "label_or_section"),
                      ("text_raw_html", "Texts", 6, "text")}
 
 

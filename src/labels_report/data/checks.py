@@ -98,6 +98,7 @@ def cross_check(found: Found, lang: str) -> None:
         label_id = event["label_id"]
         if label_ids is not None and label_id and label_id not in label_ids:
             issue("label_unknown", "label_events", event, "label_id", labels_file=found.where("labels"),
+                  id_column=found.header("labels", "label_id"),
                   suggestion=closest(label_id, label_ids) or "")
         if not pd.isna(event["level"]) and label_id in scales:
             unit, maximum = scales[label_id]
@@ -117,6 +118,7 @@ def cross_check(found: Found, lang: str) -> None:
             for label_id in action["labels"]:
                 if label_id not in label_ids:
                     issue("label_unknown", "actions", action, "labels", label_id, labels_file=found.where("labels"),
+                          id_column=found.header("labels", "label_id"),
                           suggestion=closest(label_id, label_ids) or "")
         start, end = action["start_date"], action["end_date"]
         if start is not None and end is not None and end < start:
@@ -130,6 +132,7 @@ def cross_check(found: Found, lang: str) -> None:
         action_id = row["action_id"]
         if action_ids is not None and action_id and action_id not in action_ids:
             issue("action_unknown", "action_years", row, "action_id", actions_file=found.where("actions"),
+                  id_column=found.header("actions", "action_id"),
                   suggestion=closest(action_id, action_ids) or "")
             continue
         if pd.isna(row["year"]) or action_id not in periods:

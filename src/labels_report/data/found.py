@@ -41,6 +41,12 @@ class Found:
             return TABLES[table].file
         return raw.file + (f" [{raw.sheet}]" if raw.sheet else "")
 
+    def header(self, table: str, column: str) -> str:
+        """``column`` of ``table`` named as the clerk's file names it (``Identifiant`` in a French
+        workbook, ``label_id`` in a CSV file)."""
+        raw = self.raws.get(table)
+        return raw.headers.get(column, column) if raw is not None else column
+
     def read(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes | None:
         """The bytes of a file of the data folder, or None with the issue that says why
         (it leads outside the folder, it is too large, it cannot be read)."""

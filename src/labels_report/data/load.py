@@ -323,6 +323,7 @@ def _read_texts(data_dir: Path, found: Found) -> None:
             elif label_ids is not None and label_id not in label_ids:
                 found.issues.append(Issue("error", "text_label_unknown", text_entry.rel, value=label_id,
                                           params={"labels_file": found.where("labels"),
+                                                  "id_column": found.header("labels", "label_id"),
                                                   "suggestion": closest(label_id, label_ids) or ""}))
             text = decode(data)
             if text is None:
@@ -376,7 +377,8 @@ def _read_text_sheet(workbook: Workbook | None, found: Found) -> None:
             key = about
         else:
             sections = [name.lstrip("_") for name in FRAMING_TEXTS]
-            error("text_label_unknown", number, "label_or_section", about, labels_file=found.where("labels"),
+            error("text_row_label_unknown", number, "label_or_section", about, labels_file=found.where("labels"),
+                  id_column=found.header("labels", "label_id"), sections=", ".join(sections),
                   suggestion=closest(about, [*label_ids, *sections]) or "")
             key = None
         if not text.strip():

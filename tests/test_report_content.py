@@ -327,9 +327,21 @@ def test_actions_by_axis_kind_and_indicators(tmp_path):
 
 
 def test_year_over_year_with_and_without_a_previous_year(tmp_path):
-    text = plain_text(render_chapter("year_over_year", report_for(SAMPLE, 2016), tmp_path))
-    assert "Les données ne contiennent pas l'année 2015\u00a0: aucune comparaison" in text
+    sample = report_for(SAMPLE, 2016)
+    text = plain_text(render_chapter("year_over_year", sample, tmp_path))
+    # The labels' position at the end of 2015 is known (events since 2008), though nothing happened
+    # in 2015; the action data begin in 2016, so the actions and budgets are not compared.
+    assert "Ce chapitre compare la situation des labels au 31\u00a0décembre\u00a02015 et au 31\u00a0décembre" \
+           "\u00a02016." in text
+    assert "| Ville amie des enfants | expiré | détenu | obtenu |" in text
+    assert "Les données des actions commencent en 2016\u00a0: les actions et les budgets de 2016 ne peuvent pas " \
+           "être comparés avec ceux de 2015." in text
+    assert sample.tables["comparaison-actions"].empty and sample.tables["comparaison-budget"].empty
+    assert "Budget par axe" not in text
     assert "2017" not in text and "2018" not in text  # a report of 2016 tells nothing of the years after
+    first = plain_text(render_chapter("year_over_year", report_for(SAMPLE, 2008), tmp_path))
+    assert "Les données commencent en 2008\u00a0: aucune comparaison avec l'année précédente n'est possible." \
+           in first
     report = report_for(RICH, 2017)
     changes = report.tables["comparaison-labels"].set_index("label_id")["change"]
     assert dict(changes) == {"ville-fleurie": "level_up", "ville-amie-des-enfants": "unchanged",
@@ -462,7 +474,7 @@ def test_other_years_build_with_every_chapter(year_builds):
         assert sorted(p.stem for p in (result.folder / "donnees").glob("*.csv")) == sorted(TABLES)
     html = results[("conseil", "fr")].files["html"].read_text("utf-8")
     if year == 2016:
-        assert "Les données ne contiennent pas l’année 2015" in html
+        assert "Les données des actions commencent en 2016" in html
     else:
         assert "Ville amie des enfants" in (results[("public", "en")].folder / "echeances.ics").read_text("utf-8")
 
@@ -479,3 +491,21 @@ def test_exports_are_reproducible_and_keep_text_as_text(tmp_path):
     assert sheet["B2"].value == "=1+1" and sheet["B2"].data_type == "s"  # text, not a formula
     figures = {row["figure"]: row["value"] for row in csv_rows(tmp_path / "a" / "chiffres-cles.csv")}
     assert (figures["budget_planned"], figures["budget_planned_unknown"]) == ("49000", "1")
+
+
+def test_a_year_with_no_event_is_still_compared_with(tmp_path):
+    """A town listed by its network in 2014, 2015 and 2016 has no event in 2015 (its level did not
+    move): its 2016 report still compares with the end of 2015, and shows the flower it gained."""
+    from labels_report.model.palmares import import_palmares
+
+    table = tmp_path / "palmares.csv"
+    table.write_text("année;commune;code_insee;fleurs\n2014;Laon;02408;2\n2015;Laon;02408;2\n2016;Laon;02408;3\n",
+                     "utf-8")
+    import_palmares(table, "villes-villages-fleuris", tmp_path / "data")
+    report = report_for(tmp_path / "data" / "laon", 2016)
+    changes = report.tables["comparaison-labels"]
+    assert changes[["level_before", "level_after", "change"]].values.tolist() == [[2, 3, "level_up"]]
+    text = plain_text(render_chapter("year_over_year", report, tmp_path))
+    assert "| Villes et Villages Fleuris | détenu (2 fleurs) | détenu (3 fleurs) | niveau en hausse |" in text
+    assert "Aucune action n'est enregistrée ni en 2015 ni en 2016." in text
+    assert "Budget par axe" not in text  # no action at all: no budget to compare

@@ -61,6 +61,38 @@ MULTI_YEAR_COLUMNS = [
 ]
 
 
+def actions_and_budget(ch: Chapter, year: int, previous: int) -> list[str]:
+    """The actions and the budget of the year against the previous year's."""
+    cat = ch.cat
+    blocks: list[str] = []
+    blocks.append(md.heading(2, ch.t("yoy.actions"), "yoy-actions"))
+    actions_frame = ch.table("comparaison-actions")
+    counts = actions_frame["change"].value_counts()
+    said = [ch.n(f"yoy.action.{c}", int(counts[c]), year=year, previous=previous)
+            for c in ActionChange if counts.get(c, 0)]
+    blocks.append(md.paragraph(ch.t("yoy.actions_summary", changes=join_names(cat, said)) if said
+                               else ch.t("yoy.actions_none", year=year, previous=previous)))
+    changed = actions_frame[actions_frame["change"] != ActionChange.UNCHANGED]
+    if not changed.empty:
+        blocks.append(ch.render(changed, COMPARE_ACTION_COLUMNS,
+                                ch.t("yoy.actions_caption", previous=previous, year=year), "tbl-yoy-actions",
+                                source="comparaison-actions", before=previous, after=year))
+    if ch.report.first_action_year is None:
+        return blocks  # no action at all: no budget to compare either
+
+    blocks.append(md.heading(2, ch.t("yoy.budget"), "yoy-budget"))
+    budget = ch.table("comparaison-budget")
+    total_row = budget[budget["total"].astype(bool)].iloc[0]
+    blocks.append(md.paragraph(budget_delta_sentence(ch, total_row, previous), ch.t("table.abbreviation"),
+                               ch.t("table.abbreviation_partial") if tb.partial_sums(budget) else ""))
+    blocks.append(ch.render(
+        budget.assign(axis=[axis_name(ch, a) if not t else "" for a, t in
+                            zip(budget["axis"], budget["total"], strict=True)]),
+        COMPARE_BUDGET_COLUMNS, ch.t("yoy.budget_caption", previous=previous, year=year), "tbl-yoy-budget",
+        source="comparaison-budget", before=previous, after=year))
+    return blocks
+
+
 def year_over_year(ch: Chapter) -> Md:
     r, cat = ch.report, ch.cat
     year, previous = r.year, r.year - 1
@@ -69,8 +101,8 @@ def year_over_year(ch: Chapter) -> Md:
         blocks.append(md.paragraph(ch.t("yoy.no_previous", year=year, previous=previous)))
     else:
         before_date = ch.date(r.previous.params.reference_date)
-        blocks.append(md.paragraph(ch.t("yoy.intro", year=year, previous=previous, before=before_date,
-                                        after=ch.as_of)))
+        intro = "yoy.intro" if r.actions_compared else "yoy.intro_labels"
+        blocks.append(md.paragraph(ch.t(intro, year=year, previous=previous, before=before_date, after=ch.as_of)))
         blocks.append(md.heading(2, ch.t("yoy.labels"), "yoy-labels"))
         labels_frame = ch.table("comparaison-labels")
         said = []
@@ -88,29 +120,12 @@ def year_over_year(ch: Chapter) -> Md:
                                     ch.t("yoy.labels_caption", previous=previous, year=year), "tbl-yoy-labels",
                                     headers=headers, source="comparaison-labels"))
 
-        blocks.append(md.heading(2, ch.t("yoy.actions"), "yoy-actions"))
-        actions_frame = ch.table("comparaison-actions")
-        counts = actions_frame["change"].value_counts()
-        said = [ch.n(f"yoy.action.{c}", int(counts[c]), year=year, previous=previous)
-                for c in ActionChange if counts.get(c, 0)]
-        blocks.append(md.paragraph(ch.t("yoy.actions_summary", changes=join_names(cat, said)) if said
-                                   else ch.t("yoy.actions_none", year=year, previous=previous)))
-        changed = actions_frame[actions_frame["change"] != ActionChange.UNCHANGED]
-        if not changed.empty:
-            blocks.append(ch.render(changed, COMPARE_ACTION_COLUMNS,
-                                    ch.t("yoy.actions_caption", previous=previous, year=year), "tbl-yoy-actions",
-                                    source="comparaison-actions", before=previous, after=year))
-
-        blocks.append(md.heading(2, ch.t("yoy.budget"), "yoy-budget"))
-        budget = ch.table("comparaison-budget")
-        total_row = budget[budget["total"].astype(bool)].iloc[0]
-        blocks.append(md.paragraph(budget_delta_sentence(ch, total_row, previous), ch.t("table.abbreviation"),
-                                   ch.t("table.abbreviation_partial") if tb.partial_sums(budget) else ""))
-        blocks.append(ch.render(
-            budget.assign(axis=[axis_name(ch, a) if not t else "" for a, t in
-                                zip(budget["axis"], budget["total"], strict=True)]),
-            COMPARE_BUDGET_COLUMNS, ch.t("yoy.budget_caption", previous=previous, year=year), "tbl-yoy-budget",
-            source="comparaison-budget", before=previous, after=year))
+        if r.actions_compared:
+            blocks += actions_and_budget(ch, year, previous)
+        else:
+            blocks.append(md.heading(2, ch.t("yoy.actions"), "yoy-actions"))
+            blocks.append(md.paragraph(ch.t("yoy.actions_start", first=r.first_action_year, year=year,
+                                            previous=previous)))
 
     blocks.append(md.heading(2, ch.t("yoy.years_title"), "yoy-years"))
     years = ch.table("evolution-pluriannuelle")

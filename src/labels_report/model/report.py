@@ -245,6 +245,19 @@ class Report:
         return frame[frame["labels"].apply(lambda labels: label_id in labels)]
 
     @cached_property
+    def first_action_year(self) -> int | None:
+        """The first year the action data speak of (None: no action data)."""
+        years = self.data.action_years["year"].dropna()
+        return int(years.min()) if len(years) else None
+
+    @cached_property
+    def actions_compared(self) -> bool:
+        """The actions and budgets of the year can be compared with the previous year's: there is
+        a previous year, and the action data do not begin after it."""
+        first = self.first_action_year
+        return self.previous is not None and (first is None or first <= self.year - 1)
+
+    @cached_property
     def action_years(self) -> list[int]:
         """Every year the action data speak of, and the report's year."""
         return sorted({int(y) for y in self.data.action_years["year"].dropna()} | {self.year})
@@ -286,9 +299,12 @@ class Report:
     # -- year over year -----------------------------------------------------
     @cached_property
     def previous(self) -> Report | None:
-        """The report of the previous year (as at its 31 December) when the data hold that year."""
+        """The report of the previous year (as at its 31 December) when the data reach back to that
+        year: the position of the labels at its end is then known, even when nothing happened in it
+        (a town listed in a network's lists year after year, with no change)."""
         year = self.year - 1
-        if year not in self.data.years():
+        years = self.data.years()
+        if not years or years[0] > year:
             return None
         params = dataclasses.replace(self.params, year=year, as_of=year_end(year))
         return Report(self.data, params, ())

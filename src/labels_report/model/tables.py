@@ -285,7 +285,7 @@ def compare_labels(report: Report) -> pd.DataFrame:
 def compare_actions(report: Report) -> pd.DataFrame:
     rows = []
     previous = report.previous
-    if previous is not None:
+    if previous is not None and report.actions_compared:
         before = previous.year_actions.set_index("action_id")
         now = report.year_actions.set_index("action_id")
         for action_id in report.data.actions["action_id"]:
@@ -314,7 +314,7 @@ def _delta(after: dict, before: dict, column: str) -> float | None:
 def compare_budget(report: Report) -> pd.DataFrame:
     rows = []
     previous = report.previous
-    if previous is not None:
+    if previous is not None and report.actions_compared:
         now, before = report.year_actions, previous.year_actions
         axes = list(dict.fromkeys([*before["axis"], *now["axis"]]))
         groups = [(x, now[now["axis"] == x], before[before["axis"] == x], False) for x in axes]

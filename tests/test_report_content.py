@@ -507,5 +507,7 @@ def test_a_year_with_no_event_is_still_compared_with(tmp_path):
     assert changes[["level_before", "level_after", "change"]].values.tolist() == [[2, 3, "level_up"]]
     text = plain_text(render_chapter("year_over_year", report, tmp_path))
     assert "| Villes et Villages Fleuris | détenu (2 fleurs) | détenu (3 fleurs) | niveau en hausse |" in text
+    assert "Ce chapitre compare la situation des labels au 31\u00a0décembre\u00a02015 et au 31\u00a0décembre" \
+           "\u00a02016." in text
     assert "Aucune action n'est enregistrée ni en 2015 ni en 2016." in text
     assert "Budget par axe" not in text  # no action at all: no budget to compare

@@ -101,7 +101,8 @@ def year_over_year(ch: Chapter) -> Md:
         blocks.append(md.paragraph(ch.t("yoy.no_previous", year=year, previous=previous)))
     else:
         before_date = ch.date(r.previous.params.reference_date)
-        intro = "yoy.intro" if r.actions_compared else "yoy.intro_labels"
+        # the actions and budgets are compared too when there are some, since the previous year
+        intro = "yoy.intro" if r.actions_compared and r.first_action_year is not None else "yoy.intro_labels"
         blocks.append(md.paragraph(ch.t(intro, year=year, previous=previous, before=before_date, after=ch.as_of)))
         blocks.append(md.heading(2, ch.t("yoy.labels"), "yoy-labels"))
         labels_frame = ch.table("comparaison-labels")

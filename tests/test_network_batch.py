@@ -175,7 +175,7 @@ def test_a_worker_does_one_thing_at_a_time_and_builds_what_the_single_command_bu
     from labels_report.publish import engines
     from labels_report.publish.build import build
 
-    lock, running, most, executing, beside = threading.Lock(), [0], [0], threading.Event(), []
+    lock, running, most, chapters_done, exported_after = threading.Lock(), [0], [0], [0], []
 
     def counted(render):
         def run(doc):
@@ -190,14 +190,12 @@ def test_a_worker_does_one_thing_at_a_time_and_builds_what_the_single_command_bu
         return run
 
     def chapters(*args, **kwargs):
-        executing.set()
-        try:
-            return execute(*args, **kwargs)
-        finally:
-            executing.clear()
+        executed = execute(*args, **kwargs)
+        chapters_done[0] += 1
+        return executed
 
     def exports(*args, **kwargs):
-        beside.append(executing.is_set())
+        exported_after.append(chapters_done[0])  # how many towns' chapters had run by then
         return write(*args, **kwargs)
 
     execute, write = building.execute_chapters, building._write_files
@@ -208,7 +206,7 @@ def test_a_worker_does_one_thing_at_a_time_and_builds_what_the_single_command_bu
     batch = run_batch(network, YEAR, editions=["conseil"], towns="[cl]*", workers=1, engine="pandoc",
                       out=tmp_path / "batch", project=ROOT)  # one worker: in this process
     assert [r.outcome for r in batch.results] == [Outcome.BUILT, Outcome.BUILT]
-    assert most == [1] and beside == [False, False]
+    assert most == [1] and exported_after == [1, 2]  # each town's exports once its chapters have run
 
     monkeypatch.undo()
     build(network / "laon", YEAR, editions=["conseil"], engine="pandoc", out=tmp_path / "single", project=ROOT)

@@ -628,14 +628,15 @@ def test_html_never_scrolls_sideways_on_a_phone(html_path: Path) -> None:
 # -- side by side, or one at a time -------------------------------------------------------------
 
 
-def _recording_renderers(monkeypatch, barrier=None):
-    """Stand-ins for the two renderers that record how many of them run at once (``barrier``:
-    each waits there for the other, which only returns when both run at the same time)."""
+def _recording_renderers(monkeypatch, together=None):
+    """Stand-ins for the two renderers that record how many of them run at once. ``together``:
+    the web page's renderer waits there (20 s at most) for the PDF's to start, and says whether
+    it did: only renderers that run at the same time find each other."""
     import threading
 
     from labels_report.publish import engines
 
-    lock, running, most, order = threading.Lock(), [0], [0], []
+    lock, running, most, order, pdf_started, met = threading.Lock(), [0], [0], [], threading.Event(), []
 
     def fake(fmt):
         def render(doc):
@@ -643,8 +644,10 @@ def _recording_renderers(monkeypatch, barrier=None):
                 running[0] += 1
                 most[0] = max(most[0], running[0])
                 order.append(fmt)
-            if barrier is not None:
-                barrier.wait()
+            if fmt == "pdf":
+                pdf_started.set()
+            elif together is not None:
+                met.append(pdf_started.wait(together))
             with lock:
                 running[0] -= 1
             return doc.build_dir / f"report.{fmt}"
@@ -652,7 +655,7 @@ def _recording_renderers(monkeypatch, barrier=None):
 
     monkeypatch.setattr(engines, "render_html", fake("html"))
     monkeypatch.setattr(engines, "render_pdf", fake("pdf"))
-    return most, order
+    return most, order, met
 
 
 def _job(tmp_path):
@@ -663,13 +666,11 @@ def _job(tmp_path):
 
 
 def test_the_formats_render_side_by_side_by_default(tmp_path, monkeypatch):
-    import threading
-
     from labels_report.publish.engines import ENGINES
 
-    most, _order = _recording_renderers(monkeypatch, threading.Barrier(2, timeout=20))
-    produced = ENGINES["pandoc"].render(_job(tmp_path), ["html", "pdf"], lambda _fmt: None, True)
-    assert most == [2]  # the barrier let them through: both ran at once
+    most, _order, met = _recording_renderers(monkeypatch, together=20)
+    produced = ENGINES["pandoc"].render(_job(tmp_path), ["html", "pdf"], lambda _fmt: None)
+    assert met == [True] and most == [2]  # the PDF started while the web page was rendering
     assert produced == {"html": tmp_path / "report.html", "pdf": tmp_path / "report.pdf"}
 
 
@@ -677,7 +678,8 @@ def test_a_caller_that_keeps_to_one_core_gets_one_format_at_a_time(tmp_path, mon
     from labels_report.publish.engines import ENGINES
 
     told: list[str] = []
-    most, order = _recording_renderers(monkeypatch)
+    most, order, met = _recording_renderers(monkeypatch, together=1)
     produced = ENGINES["pandoc"].render(_job(tmp_path), ["html", "pdf"], told.append, False)
-    assert most == [1] and order == ["html", "pdf"] and told == ["HTML", "PDF"]
+    # the web page waited for the PDF in vain: the PDF only starts once the web page is done
+    assert met == [False] and most == [1] and order == ["html", "pdf"] and told == ["HTML", "PDF"]
     assert produced == {"html": tmp_path / "report.html", "pdf": tmp_path / "report.pdf"}

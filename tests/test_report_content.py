@@ -511,3 +511,4 @@ def test_a_year_with_no_event_is_still_compared_with(tmp_path):
            "\u00a02016." in text
     assert "Aucune action n'est enregistrée ni en 2015 ni en 2016." in text
     assert "Budget par axe" not in text  # no action at all: no budget to compare
+    assert report.tables["comparaison-actions"].empty and report.tables["comparaison-budget"].empty

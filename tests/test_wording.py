@@ -117,4 +117,5 @@ def test_a_town_without_actions_has_one_year_not_a_span_of_one(tmp_path, lang, o
     import_palmares(table, "villes-villages-fleuris", tmp_path / "data")
     text = as_read(chapters(tmp_path / "data" / "laon", 2016, lang=lang, tmp_path=tmp_path)["year_over_year"])
     assert one_year in text and span not in text
-    assert ("ne compte qu’une année" if lang == "fr" else "one year only") in text
+    assert ("ne compte qu’une année, 2016\u00a0: les données des actions ne contiennent aucune autre année"
+            if lang == "fr" else "one year only, 2016: the action data hold no other year") in text

@@ -432,7 +432,8 @@ local filters = {
 if is_html then
   table.insert(filters, { Table = on_table })
 elseif is_typst then
-  table.insert(filters, { Inlines = keep_question_after_hyphen })
   table.insert(filters, { Table = widen_narrow_columns, Blocks = keep_figure_with_its_data_link })
+  -- last: the columns' widths are measured on the text as typed
+  table.insert(filters, { Inlines = keep_question_after_hyphen })
 end
 return filters

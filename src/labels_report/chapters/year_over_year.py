@@ -77,7 +77,7 @@ def actions_and_budget(ch: Chapter, year: int, previous: int) -> list[str]:
         blocks.append(ch.render(changed, COMPARE_ACTION_COLUMNS,
                                 ch.t("yoy.actions_caption", previous=previous, year=year), "tbl-yoy-actions",
                                 source="comparaison-actions", before=previous, after=year))
-    if ch.report.first_action_year is None:
+    if not ch.report.budget_compared:
         return blocks  # no action at all: no budget to compare either
 
     blocks.append(md.heading(2, ch.t("yoy.budget"), "yoy-budget"))
@@ -102,7 +102,7 @@ def year_over_year(ch: Chapter) -> Md:
     else:
         before_date = ch.date(r.previous.params.reference_date)
         # the actions and budgets are compared too when there are some, since the previous year
-        intro = "yoy.intro" if r.actions_compared and r.first_action_year is not None else "yoy.intro_labels"
+        intro = "yoy.intro" if r.budget_compared else "yoy.intro_labels"
         blocks.append(md.paragraph(ch.t(intro, year=year, previous=previous, before=before_date, after=ch.as_of)))
         blocks.append(md.heading(2, ch.t("yoy.labels"), "yoy-labels"))
         labels_frame = ch.table("comparaison-labels")

@@ -258,6 +258,12 @@ class Report:
         return self.previous is not None and (first is None or first <= self.year - 1)
 
     @cached_property
+    def budget_compared(self) -> bool:
+        """The budgets of the year are compared with the previous year's: the actions are, and
+        there are actions (a town with none has no budget to compare)."""
+        return self.actions_compared and self.first_action_year is not None
+
+    @cached_property
     def action_years(self) -> list[int]:
         """Every year the action data speak of, and the report's year."""
         return sorted({int(y) for y in self.data.action_years["year"].dropna()} | {self.year})

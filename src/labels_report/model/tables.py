@@ -314,7 +314,7 @@ def _delta(after: dict, before: dict, column: str) -> float | None:
 def compare_budget(report: Report) -> pd.DataFrame:
     rows = []
     previous = report.previous
-    if previous is not None and report.actions_compared:
+    if previous is not None and report.budget_compared:
         now, before = report.year_actions, previous.year_actions
         axes = list(dict.fromkeys([*before["axis"], *now["axis"]]))
         groups = [(x, now[now["axis"] == x], before[before["axis"] == x], False) for x in axes]

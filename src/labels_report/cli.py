@@ -102,24 +102,34 @@ def _data_option(parser: argparse.ArgumentParser, cat: HelpWords) -> None:
     parser.add_argument("--data", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.data"))
 
 
+def _edition_option(parser: argparse.ArgumentParser, cat: HelpWords) -> None:
+    parser.add_argument("--edition", default="conseil", choices=["conseil", "public", "all"],
+                        help=cat.text("help.build.edition"))
+
+
+def _report_options(parser: argparse.ArgumentParser, cat: HelpWords) -> None:
+    """How a report is built, the same for one town (``build``) and for a network (``batch``)."""
+    parser.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
+                        help=cat.text("help.build.engine"))
+    parser.add_argument("--as-of", default=None, metavar=cat.text("help.date_metavar"),
+                        help=cat.text("help.build.as_of"))
+    parser.add_argument("--horizon", type=_typed(int, cat, "help.months_type"), default=24,
+                        metavar=cat.text("help.months_metavar"), help=cat.text("help.build.horizon"))
+    parser.add_argument("--project", default=None, metavar=cat.text("help.folder_metavar"),
+                        help=cat.text("help.project"))
+
+
 def _build_parser(commands, cat: HelpWords) -> None:
     build = commands.add_parser("build", help=cat.text("help.build"), description=cat.text("help.build.description"))
     _data_option(build, cat)
     build.add_argument("--year", type=_typed(int, cat, "help.year_type"), default=None,
                        metavar=cat.text("help.year_metavar"),
                        help=cat.text("help.build.year"))
-    build.add_argument("--edition", default="conseil", choices=["conseil", "public", "all"],
-                       help=cat.text("help.build.edition"))
+    _edition_option(build, cat)
     build.add_argument("--lang", default=None, choices=["fr", "en", "all"], help=cat.text("help.build.lang"))
-    build.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
-                       help=cat.text("help.build.engine"))
     build.add_argument("--out", default="_output", metavar=cat.text("help.folder_metavar"),
                        help=cat.text("help.build.out"))
-    build.add_argument("--as-of", default=None, metavar=cat.text("help.date_metavar"), help=cat.text("help.build.as_of"))
-    build.add_argument("--horizon", type=_typed(int, cat, "help.months_type"), default=24,
-                       metavar=cat.text("help.months_metavar"),
-                       help=cat.text("help.build.horizon"))
-    build.add_argument("--project", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.project"))
+    _report_options(build, cat)
     build.add_argument("--force", action="store_true", help=cat.text("help.build.force"))
     build.add_argument("--keep-notebooks", action="store_true", help=cat.text("help.build.keep_notebooks"))
 
@@ -186,8 +196,7 @@ def _batch_parser(commands, cat: HelpWords) -> None:
                        help=cat.text("help.batch.data"))
     batch.add_argument("--year", type=_typed(int, cat, "help.year_type"), required=True,
                        metavar=cat.text("help.year_metavar"), help=cat.text("help.batch.year"))
-    batch.add_argument("--edition", default="conseil", choices=["conseil", "public", "all"],
-                       help=cat.text("help.build.edition"))
+    _edition_option(batch, cat)
     batch.add_argument("--lang", default=None, choices=["fr", "en", "all"], help=cat.text("help.batch.lang"))
     batch.add_argument("--towns", default=None, metavar=cat.text("help.pattern_metavar"),
                        help=cat.text("help.batch.towns"))
@@ -196,14 +205,9 @@ def _batch_parser(commands, cat: HelpWords) -> None:
     batch.add_argument("--executor", default="local", choices=["local", "dask"], help=cat.text("help.batch.executor"))
     batch.add_argument("--scheduler", default=None, metavar=cat.text("help.address_metavar"),
                        help=cat.text("help.batch.scheduler"))
-    batch.add_argument("--engine", default="auto", choices=["auto", "pandoc", "quarto"],
-                       help=cat.text("help.build.engine"))
     batch.add_argument("--out", default="_output", metavar=cat.text("help.folder_metavar"),
                        help=cat.text("help.batch.out"))
-    batch.add_argument("--as-of", default=None, metavar=cat.text("help.date_metavar"), help=cat.text("help.build.as_of"))
-    batch.add_argument("--horizon", type=_typed(int, cat, "help.months_type"), default=24,
-                       metavar=cat.text("help.months_metavar"), help=cat.text("help.build.horizon"))
-    batch.add_argument("--project", default=None, metavar=cat.text("help.folder_metavar"), help=cat.text("help.project"))
+    _report_options(batch, cat)
     batch.add_argument("--force", action="store_true", help=cat.text("help.batch.force"))
 
 
